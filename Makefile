@@ -41,6 +41,14 @@ SELFTEST_SRCS := $(filter-out selftests/lib/%,$(SELFTEST_SRCS))
 SELFTEST_BINS := $(patsubst selftests/%.c,$(O)/selftests/%,$(SELFTEST_SRCS))
 SELFTEST_LIB  := $(wildcard selftests/lib/*.c)
 SELFTEST_HDRS := $(wildcard selftests/lib/*.h selftests/*/*.h include/*/*.h)
+BENCH_SRCS := $(wildcard bench/*/*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(O)/bench/%,$(BENCH_SRCS))
+LAUNCHER_SRCS := $(wildcard tools/kvmx/*.c)
+LAUNCHER_HDRS := $(wildcard tools/kvmx/*.h)
+LAUNCHER_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	-Wno-missing-field-initializers -D_GNU_SOURCE -static -pthread \
+	-I/usr/include/libnl3 -Itools/kvmx
+LAUNCHER_LDLIBS := -lnl-route-3 -lnl-3 -lm
 UNIT_SRCS := $(wildcard unit/*_test.c)
 UNIT_BINS := $(patsubst unit/%.c,$(O)/unit/%,$(UNIT_SRCS))
 
@@ -79,7 +87,19 @@ $(O)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(SELFTEST_HDRS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(SELFTEST_LDLIBS)
 
-selftests: deps $(SELFTEST_BINS)
+selftests: deps $(SELFTEST_BINS) $(BENCH_BINS) $(if $(LAUNCHER_SRCS),$(O)/tools/kvmx)
+
+# Benchmark programs: bench/<area>/<name>.c -> /bench/<area>/<name> in the
+# test machine; `make bench` runs them all in one -icount boot.
+$(O)/bench/%: bench/%.c $(SELFTEST_LIB) $(SELFTEST_HDRS) \
+		$(KSFT)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_LIB)
+
+# The launcher, static so that it runs in the test machine's initramfs.
+$(O)/tools/kvmx: $(LAUNCHER_SRCS) $(LAUNCHER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LAUNCHER_CFLAGS) -o $@ $(LAUNCHER_SRCS) $(LAUNCHER_LDLIBS)
 
 $(O)/unit/%: unit/%.c $(KSFT)/kselftest_harness.h FORCE
 	@mkdir -p $(dir $@)
