@@ -111,6 +111,12 @@ enum kvmx_gpr {
 #define KVMX_SRC_REG		1	/* kvmx_insn.reg */
 #define KVMX_SRC_IMM		2	/* kvmx_insn.imm */
 
+/* kvmx_insn.dst: what the instruction writes */
+#define KVMX_DST_NONE		0	/* flags only: CMP, TEST, BT */
+#define KVMX_DST_MEM		1	/* the memory operand */
+#define KVMX_DST_REG		2	/* kvmx_insn.reg */
+#define KVMX_DST_BOTH		3	/* XCHG */
+
 /* kvmx_insn.mem_base / mem_index when absent */
 #define KVMX_NO_REG		0xff
 
@@ -132,6 +138,10 @@ enum kvmx_gpr {
  *	for rBP/rSP based addressing); for STOS and the MOVS destination the
  *	segment is always ES and @seg names the source segment
  * @src: KVMX_SRC_* for the value combined with or stored to memory
+ * @dst: KVMX_DST_*, which operand receives the result
+ * @reg_is_lhs: ALU forms 02/03, 0A/0B, ... 3A/3B: the register is the left
+ *	operand, the result is reg OP mem (for CMP: flags of reg - mem);
+ *	otherwise mem OP src
  * @reg: GPR index 0..15 of the register operand (REX.R applied), or of the
  *	implicit accumulator (RAX) for moffs and string forms
  * @reg_high8: the register operand is AH, CH, DH or BH: bits 15:8 of
@@ -161,6 +171,8 @@ struct kvmx_insn {
 	u8 addr_bytes;
 	u8 seg;
 	u8 src;
+	u8 dst;
+	bool reg_is_lhs;
 	u8 reg;
 	bool reg_high8;
 	u8 mem_base;

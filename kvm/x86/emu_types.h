@@ -23,11 +23,15 @@ typedef short s16;
 typedef int s32;
 typedef long long s64;
 
+#ifndef fallthrough
+#define fallthrough	__attribute__((__fallthrough__))
+#endif
 #ifndef BIT_ULL
 #define BIT_ULL(nr)	(1ULL << (nr))
 #endif
 #else
 #include <linux/bits.h>
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/types.h>

@@ -80,9 +80,11 @@ struct kvmx_mmio_access {
 	u64 gla;
 };
 
-/* Access bits for kvmx_emu_mem.gla_to_gpa (same values as walk.h) */
+/*
+ * Access bit for kvmx_emu_mem.gla_to_gpa (same value as KVMX_WALK_WRITE);
+ * the callback adds the user bit itself from the guest's CPL.
+ */
 #define KVMX_EMU_ACC_WRITE	0x02
-#define KVMX_EMU_ACC_USER	0x04
 
 /**
  * struct kvmx_emu_mem - guest RAM access for the non-MMIO side of MOVS
