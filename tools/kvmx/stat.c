@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kvmx.h"
+
+int stat__main(int argc, char **argv)
+{
+	return 1;
+}
