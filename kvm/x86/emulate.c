@@ -133,7 +133,7 @@ static u64 kvmx_movs_dst_addr(const struct kvmx_insn *insn,
 			   insn->addr_bytes);
 }
 
-static bool kvmx_is_string(unsigned int op)
+static bool kvmx_emu_is_string(unsigned int op)
 {
 	return op == KVMX_OP_MOVS || op == KVMX_OP_STOS || op == KVMX_OP_LODS;
 }
@@ -253,7 +253,7 @@ int kvmx_emu_mmio_start(const struct kvmx_insn *insn,
 	memset(acc, 0, sizeof(*acc));
 	acc->size = insn->mem_bytes;
 
-	if (kvmx_is_string(insn->op) && kvmx_has_rep(insn) &&
+	if (kvmx_emu_is_string(insn->op) && kvmx_has_rep(insn) &&
 	    !(regs->gpr[KVMX_RCX] & kvmx_mask(insn->addr_bytes))) {
 		kvmx_advance_rip(insn, regs);
 		return KVMX_EMU_DONE;
