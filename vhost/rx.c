@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: tap -> guest buffers.  The tap's peek_len gives the next
+ * frame's length; we gather enough writable chains to hold it (one chain
+ * unless VIRTIO_NET_F_MRG_RXBUF, then as many as needed, num_buffers in
+ * the header tells the guest how many) and recvmsg straight into them.
+ *
+ * A frame too big for a non-mergeable buffer is dropped and the buffer
+ * kept.  With no buffers the socket hook is left off: the guest's next
+ * kick restarts us, and the tap queues (then drops) meanwhile.
+ */
+#include <linux/sched/clock.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <linux/vhost.h>
+
+#include "vhost.h"
+
+/* Result of gathering buffers for one frame. */
+struct kvmx_rx_bufs {
+	u32 nheads;
+	u32 nsegs;
+	bool truncated;
+};
+
+/*
+ * Collect chains until @want bytes fit.  Heads go to vq->heads from index
+ * vq->nheads on (not yet counted), segments to vq->iov.  Return 1 if
+ * enough (or truncated), 0 if the ring ran dry (everything given back),
+ * negative on a ring fault.
+ */
+static int kvmx_rx_gather(struct kvmx_vq *vq, u64 want, bool mergeable,
+			  struct kvmx_rx_bufs *b)
+{
+	struct vring_used_elem *heads = vq->heads + vq->nheads;
+	u32 max_heads = vq->num - vq->nheads;
+	struct kvmx_vring_chain c;
+	int r;
+
+	b->nheads = 0;
+	b->nsegs = 0;
+	b->truncated = false;
+	while (want) {
+		if (b->nheads >= max_heads) {
+			if (!vq->nheads) {
+				/* Even the whole ring is too small. */
+				b->truncated = true;
+				return 1;
+			}
+			/* Flush the batch so a frame can use the whole ring. */
+			kvmx_vq_discard(vq, b->nheads);
+			return -EAGAIN;
+		}
+		r = kvmx_vq_fetch(vq, &c, vq->iov + b->nsegs,
+				  vq->iov_gpa + b->nsegs,
+				  KVMX_MAX_SEGS - b->nsegs);
+		if (r <= 0) {
+			if (!r)
+				kvmx_vq_discard(vq, b->nheads);
+			return r;
+		}
+		if (c.nout) {
+			kvmx_vq_fail(vq, KVMX_VRING_DIRECTION);
+			return -EINVAL;
+		}
+		heads[b->nheads].id = c.head;
+		heads[b->nheads].len = min_t(u64, c.in_bytes, want);
+		want -= heads[b->nheads].len;
+		b->nheads++;
+		b->nsegs += c.nin;
+		if (!mergeable)
+			break;
+	}
+	b->truncated = want != 0;
+	return 1;
+}
+
+static void kvmx_rx_drop(struct socket *sock)
+{
+	struct msghdr msg = { };
+	u8 byte;
+	struct kvec kv = { .iov_base = &byte, .iov_len = 1 };
+
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &kv, 1, 1);
+	sock->ops->recvmsg(sock, &msg, 1, MSG_DONTWAIT | MSG_TRUNC);
+}
+
+static int kvmx_rx_peek(struct socket *sock)
+{
+	if (!sock->ops->peek_len)
+		return 0;
+	return sock->ops->peek_len(sock);
+}
+
+static int kvmx_rx_busy_poll(struct kvmx_vq *vq, struct socket *sock)
+{
+	u64 end;
+	int len;
+
+	if (!vq->busyloop_timeout)
+		return 0;
+	vq->stats.busy_polls++;
+	end = (local_clock() >> 10) + vq->busyloop_timeout;
+	while ((local_clock() >> 10) < end && !need_resched() &&
+	       !signal_pending(current)) {
+		len = kvmx_rx_peek(sock);
+		if (len)
+			return len;
+		cpu_relax();
+	}
+	return kvmx_rx_peek(sock);
+}
+
+/* Write the header fields we own: our header if any, num_buffers. */
+static int kvmx_rx_fixup(struct kvmx_vhost_net *n, struct iov_iter *fix,
+			 u16 nbufs)
+{
+	struct virtio_net_hdr hdr = {
+		.flags = 0,
+		.gso_type = VIRTIO_NET_HDR_GSO_NONE,
+	};
+	u32 hlen = n->vhost_hlen ? n->vhost_hlen : n->sock_hlen;
+	__le16 num = cpu_to_le16(nbufs);
+
+	if (n->vhost_hlen) {
+		if (copy_to_iter(&hdr, sizeof(hdr), fix) != sizeof(hdr))
+			return -EFAULT;
+	} else {
+		iov_iter_advance(fix, sizeof(hdr));
+	}
+	if (hlen < sizeof(struct virtio_net_hdr_mrg_rxbuf))
+		return 0;
+	if (copy_to_iter(&num, sizeof(num), fix) != sizeof(num))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * kvmx_rx_run() - the RX handler, run by the worker
+ * @n: device
+ */
+void kvmx_rx_run(struct kvmx_vhost_net *n)
+{
+	struct kvmx_vq *vq = &n->vqs[KVMX_VQ_RX];
+	bool mergeable = kvmx_has_feature(n, VIRTIO_NET_F_MRG_RXBUF);
+	struct kvmx_rx_bufs b;
+	struct socket *sock;
+	u64 bytes = 0;
+	u32 pkts = 0;
+	bool rearm = false;
+	int r;
+
+	mutex_lock(&vq->mutex);
+	sock = vq->sock;
+	if (!sock || vq->broken)
+		goto out;
+	vq->stats.kicks++;
+	kvmx_poll_stop(&vq->sock_poll);
+	kvmx_vq_disable_notify(vq);
+
+	for (;;) {
+		struct msghdr msg = { };
+		struct iov_iter fix;
+		u64 sock_len, want;
+		int len, err;
+
+		if (bytes >= KVMX_RUN_BYTES || pkts >= KVMX_RUN_PACKETS) {
+			vq->stats.budget_yields++;
+			kvmx_work_queue(n, KVMX_WORK_RX);
+			break;
+		}
+		len = kvmx_rx_peek(sock);
+		if (!len)
+			len = kvmx_rx_busy_poll(vq, sock);
+		if (len <= 0) {
+			rearm = true;
+			break;
+		}
+		sock_len = (u64)len + n->sock_hlen;
+		want = sock_len + n->vhost_hlen;
+
+		r = kvmx_rx_gather(vq, want, mergeable, &b);
+		if (r == -EAGAIN) {
+			if (kvmx_vq_flush_used(vq))
+				break;
+			continue;
+		}
+		if (r < 0)
+			break;
+		if (!r) {
+			if (kvmx_vq_enable_notify(vq)) {
+				kvmx_vq_disable_notify(vq);
+				continue;
+			}
+			break;
+		}
+		if (b.truncated) {
+			kvmx_vq_discard(vq, b.nheads);
+			kvmx_rx_drop(sock);
+			vq->stats.dropped++;
+			pkts++;
+			continue;
+		}
+
+		iov_iter_init(&msg.msg_iter, ITER_DEST, vq->iov, b.nsegs, want);
+		fix = msg.msg_iter;
+		iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
+		err = sock->ops->recvmsg(sock, &msg, sock_len,
+					 MSG_DONTWAIT | MSG_TRUNC);
+		if (unlikely(err != sock_len)) {
+			/* Gone, or changed under us: the buffers stay ours. */
+			kvmx_vq_discard(vq, b.nheads);
+			vq->stats.dropped++;
+			pkts++;
+			continue;
+		}
+		if (kvmx_rx_fixup(n, &fix, b.nheads)) {
+			kvmx_vq_fail(vq, KVMX_VRING_FAULT);
+			break;
+		}
+		if (kvmx_log_iov(vq, vq->iov, vq->iov_gpa, b.nsegs, want)) {
+			kvmx_vq_fail(vq, KVMX_VRING_FAULT);
+			break;
+		}
+		/* The heads are already in place: account them. */
+		vq->nheads += b.nheads;
+		if (vq->nheads >= KVMX_USED_BATCH && kvmx_vq_flush_used(vq))
+			break;
+		vq->stats.packets++;
+		vq->stats.bytes += len;
+		vq->stats.copied++;
+		pkts++;
+		bytes += len;
+	}
+	kvmx_vq_signal(vq);
+	if (rearm)
+		kvmx_poll_start(&vq->sock_poll, sock->file);
+out:
+	mutex_unlock(&vq->mutex);
+}
