@@ -70,8 +70,8 @@
  *
  * Return: 0 on success; -EFAULT if the CPU would raise #PF (error code in
  * @fault_error_code, CR2 would be @gva); -EINVAL if @gva is not canonical
- * in long mode (the CPU raises #GP/#SS, not #PF); the errno from
- * @read_gpa if a page-table entry lies outside guest RAM.
+ * in long mode (the CPU raises #GP/#SS, not #PF); -EIO if @read_gpa
+ * fails (a page-table entry outside guest RAM).
  */
 int kvmx_walk_gva(u64 gva, u64 cr0, u64 cr3, u64 cr4, u64 efer,
 		  unsigned int access,
