@@ -8,16 +8,27 @@
 #include "kselftest_harness.h"
 #include "launcher.h"
 
-TEST(boot_to_init_marker)
-{
-	const char *kernel = launcher_kernel();
-	struct kvmx_result r;
+FIXTURE(boot) {
+	const char *kernel;
+};
 
-	if (!kernel)
+FIXTURE_SETUP(boot)
+{
+	self->kernel = launcher_kernel();
+	if (!self->kernel)
 		SKIP(return, "no guest kernel in /boot");
 	if (!launcher_have_kvm())
 		SKIP(return, "no /dev/kvmx or /dev/kvm");
-	const char *argv[] = { "run", "-k", kernel, "-m", "128", "-p",
+}
+
+FIXTURE_TEARDOWN(boot)
+{
+}
+
+TEST_F_TIMEOUT(boot, init_marker, 500)
+{
+	struct kvmx_result r;
+	const char *argv[] = { "run", "-k", self->kernel, "-m", "128", "-p",
 		"quiet", "--guest-cmd", "echo BOOT-MARKER-$((6 * 7))",
 		"--timeout", "400", NULL };
 

@@ -27,6 +27,7 @@ struct kvmx_net_opts {
 	char vhost[16];		/* "off", "kvmx", "upstream" */
 	char ifname[16];
 	char ip[64];		/* host side address, a.b.c.d/len */
+	char guest_ip[64];	/* given to the built-in init as kvmx_ip= */
 	char bridge[16];
 	char mac[18];
 };
@@ -139,6 +140,23 @@ void term__write(const void *buf, size_t len);
 
 /* net.c: virtio-net over legacy virtio-pci */
 void net__init(const struct kvmx_net_opts *net);
+void net__guest_params(struct kvmx_net_opts *net, char *buf, size_t len);
+
+/* virtio_ring.c: split virtqueues in guest memory */
+struct virtq {
+	uint16_t num;
+	uint16_t last_avail;
+	uint64_t desc_gpa, avail_gpa, used_gpa;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+};
+struct iovec;
+int virtq__setup(struct virtq *vq, uint16_t num, uint64_t pfn);
+int virtq__pop(struct virtq *vq, struct iovec *iov, int max, bool *writable);
+void virtq__push(struct virtq *vq, uint16_t head, uint32_t len);
+bool virtq__want_irq(struct virtq *vq);
+bool virtq__empty(struct virtq *vq);
 
 /* tap.c: tap device through libnl-route */
 int tap__open(const struct kvmx_net_opts *net, char *ifname, bool vnet_hdr);

@@ -75,7 +75,8 @@ static void usage(FILE *f)
 "  -m, --mem MiB          guest RAM (default 256, 32..3072)\n"
 "  -c, --cpus N           vCPUs (only 1: no in-kernel irqchip yet)\n"
 "  -n, --net SPEC         tap[,vhost=kvmx|upstream|off][,ifname=NAME]\n"
-"                         [,ip=A.B.C.D/LEN][,bridge=BR][,mac=MAC]\n"
+"                         [,ip=HOST/LEN][,guest_ip=A.B.C.D/LEN]\n"
+"                         [,bridge=BR][,mac=MAC]\n"
 "      --ksm              guest RAM from /dev/kvmx-ksm, or KSM-advised\n"
 "      --dev PATH         KVM device (default /dev/kvmx, else /dev/kvm)\n"
 "      --guest-cmd CMD    built-in initramfs: run CMD, then power off\n"
@@ -136,6 +137,9 @@ static void parse_net(struct kvmx_net_opts *net, const char *spec)
 			copy_opt(net->ifname, sizeof(net->ifname), tok, val);
 		} else if (!strcmp(tok, "ip")) {
 			copy_opt(net->ip, sizeof(net->ip), tok, val);
+		} else if (!strcmp(tok, "guest_ip")) {
+			copy_opt(net->guest_ip, sizeof(net->guest_ip), tok,
+				  val);
 		} else if (!strcmp(tok, "bridge")) {
 			copy_opt(net->bridge, sizeof(net->bridge), tok, val);
 		} else if (!strcmp(tok, "mac")) {
@@ -216,6 +220,7 @@ static int run_main(int argc, char **argv)
 	static struct kvmx_opts o = {
 		.mem_mib = KVMX_DEFAULT_MEM_MIB, .vcpus = 1, .params = "",
 	};
+	char net_params[160] = "";
 	void *initrd = NULL;
 	size_t initrd_len = 0;
 	unsigned long host_mib;
@@ -270,9 +275,11 @@ static int run_main(int argc, char **argv)
 	if (!o.initrd)
 		initrd = initramfs__build(o.guest_cmd, o.net.enabled,
 					  &initrd_len);
+	if (o.net.enabled)
+		net__guest_params(&o.net, net_params, sizeof(net_params));
 	if (asprintf(&cmdline,
-		     "console=ttyS0 earlyprintk=serial,ttyS0,115200 noapic nolapic acpi=off nokaslr tsc=reliable panic=-1 %s",
-		     o.params) < 0)
+		     "console=ttyS0 earlyprintk=serial,ttyS0,115200 noapic nolapic acpi=off nokaslr tsc=reliable panic=-1 %s%s",
+		     net_params, o.params) < 0)
 		die("out of memory");
 	boot__load_linux(o.kernel, o.initrd, cmdline, initrd, initrd_len);
 	free(initrd);
