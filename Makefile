@@ -19,7 +19,7 @@
 
 KVER	?= $(shell tools/vm/kver 2>/dev/null)
 KDIR	?= /lib/modules/$(KVER)/build
-O	:= $(CURDIR)/build
+O	:= build
 CACHE	:= $(O)/cache
 KSFT	:= $(CACHE)/kselftest
 CHECKPATCH := $(CACHE)/checkpatch/scripts/checkpatch.pl
