@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/mm/kvmx_ksm knobs: upstream's defaults, modes and value
+ * rules; bad values get -EINVAL and change nothing.
+ */
+#include <sys/stat.h>
+
+#include "kselftest_harness.h"
+#include "ksm_util.h"
+
+FIXTURE(knobs) {
+	int unused;
+};
+
+FIXTURE_SETUP(knobs)
+{
+	ASSERT_EQ(0, kvmx_modprobe("kvmx_ksm", NULL));
+}
+
+FIXTURE_TEARDOWN(knobs)
+{
+	ksm_unload();
+}
+
+TEST_F(knobs, defaults_and_modes)
+{
+	static const char *const rw[] = {
+		"run", "pages_to_scan", "sleep_millisecs", "max_page_sharing",
+		"use_zero_pages",
+	};
+	static const char *const ro[] = {
+		"pages_shared", "pages_sharing", "pages_unshared",
+		"pages_volatile", "full_scans", "pages_scanned",
+		"general_profit", "ksm_zero_pages",
+	};
+	char path[128];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
+		snprintf(path, sizeof(path), KSM_DIR "%s", rw[i]);
+		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", rw[i]);
+		EXPECT_EQ(0644, st.st_mode & 0777) TH_LOG("%s", rw[i]);
+	}
+	for (i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+		snprintf(path, sizeof(path), KSM_DIR "%s", ro[i]);
+		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", ro[i]);
+		EXPECT_EQ(0444, st.st_mode & 0777) TH_LOG("%s", ro[i]);
+		EXPECT_EQ(0, ksm_get(ro[i])) TH_LOG("%s", ro[i]);
+		EXPECT_NE(0, kvmx_write_file(path, "1")) TH_LOG("%s", ro[i]);
+	}
+	EXPECT_EQ(0, ksm_get("run"));
+	EXPECT_EQ(100, ksm_get("pages_to_scan"));
+	EXPECT_EQ(20, ksm_get("sleep_millisecs"));
+	EXPECT_EQ(256, ksm_get("max_page_sharing"));
+	EXPECT_EQ(0, ksm_get("use_zero_pages"));
+}
+
+TEST_F(knobs, run_values)
+{
+	EXPECT_EQ(-EINVAL, ksm_set_str("run", "3"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("run", "-1"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("run", "one"));
+	EXPECT_EQ(0, ksm_get("run"));
+	EXPECT_EQ(0, ksm_set("run", 1));
+	EXPECT_EQ(1, ksm_get("run"));
+	EXPECT_EQ(0, ksm_set("run", 2));
+	EXPECT_EQ(2, ksm_get("run"));
+	EXPECT_EQ(0, ksm_set("run", 0));
+	EXPECT_EQ(0, ksm_get("run"));
+}
+
+TEST_F(knobs, numbers)
+{
+	EXPECT_EQ(-EINVAL, ksm_set_str("pages_to_scan", "x"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("pages_to_scan", "-5"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("pages_to_scan", "4294967296"));
+	EXPECT_EQ(100, ksm_get("pages_to_scan"));
+	EXPECT_EQ(0, ksm_set("pages_to_scan", 5000));
+	EXPECT_EQ(5000, ksm_get("pages_to_scan"));
+
+	EXPECT_EQ(-EINVAL, ksm_set_str("sleep_millisecs", "1.5"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("sleep_millisecs", "-1"));
+	EXPECT_EQ(20, ksm_get("sleep_millisecs"));
+	EXPECT_EQ(0, ksm_set("sleep_millisecs", 0));
+	EXPECT_EQ(0, ksm_get("sleep_millisecs"));
+
+	EXPECT_EQ(-EINVAL, ksm_set_str("use_zero_pages", "2"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("use_zero_pages", "maybe"));
+	EXPECT_EQ(0, ksm_get("use_zero_pages"));
+	EXPECT_EQ(0, ksm_set_str("use_zero_pages", "1"));
+	EXPECT_EQ(1, ksm_get("use_zero_pages"));
+	EXPECT_EQ(0, ksm_set_str("use_zero_pages", "0"));
+	EXPECT_EQ(0, ksm_get("use_zero_pages"));
+}
+
+TEST_F(knobs, max_page_sharing_rules)
+{
+	EXPECT_EQ(-EINVAL, ksm_set_str("max_page_sharing", "1"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("max_page_sharing", "0"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("max_page_sharing", "-3"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("max_page_sharing", "many"));
+	EXPECT_EQ(256, ksm_get("max_page_sharing"));
+	EXPECT_EQ(0, ksm_set("max_page_sharing", 2));
+	EXPECT_EQ(2, ksm_get("max_page_sharing"));
+	EXPECT_EQ(0, ksm_set("max_page_sharing", 1024));
+	EXPECT_EQ(1024, ksm_get("max_page_sharing"));
+}
+
+TEST_HARNESS_MAIN
