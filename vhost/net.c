@@ -320,7 +320,7 @@ static struct socket *kvmx_net_get_socket(int fd)
 		return NULL;
 	file = fget(fd);
 	if (!file)
-		return ERR_PTR(-EBADF);
+		return ERR_PTR(-ENOTSOCK);	/* as upstream */
 	sock = tun_get_socket(file);
 	if (IS_ERR(sock))
 		sock = tap_get_socket(file);
