@@ -167,7 +167,7 @@ static inline int vnet_if_flags(const char *name, int set)
 
 	if (s < 0)
 		return -1;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
 	r = ioctl(s, SIOCGIFFLAGS, &ifr);
 	if (!r) {
 		ifr.ifr_flags |= set;
