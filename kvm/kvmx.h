@@ -136,7 +136,7 @@ struct kvmx_vm {
 /* What KVM_RUN must finish before re-entering after an exit to userspace. */
 enum kvmx_pending_user {
 	KVMX_USER_NONE,
-	KVMX_USER_PIO_IN,
+	KVMX_USER_PIO,
 	KVMX_USER_PIO_STRING,
 	KVMX_USER_MMIO,
 };
@@ -145,7 +145,7 @@ enum kvmx_pending_user {
  * struct kvmx_pio_state - an IN/OUT (or string form) waiting for userspace
  * @size: access width
  * @count: elements in this exit
- * @in: IN (data comes back from userspace)
+ * @in: IN/INS (data comes back from userspace)
  * @string: INS/OUTS
  * @rep: REP prefixed
  * @addr_bytes: string address size (2, 4, 8)

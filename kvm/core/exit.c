@@ -176,7 +176,8 @@ static int kvmx_pio_string(struct kvmx_vcpu *vcpu, int seg)
 					   gpa, -EFAULT);
 	if (p->down)
 		kvmx_reverse_elements(vcpu->pio_data, count, p->size);
-	kvmx_pio_string_advance(vcpu, KVMX_RSI);
+	/* Registers move on the next KVM_RUN, as upstream does. */
+	vcpu->pending_user = KVMX_USER_PIO_STRING;
 	return KVMX_EXIT_USER;
 }
 
@@ -228,21 +229,22 @@ int kvmx_handle_pio(struct kvmx_vcpu *vcpu, u16 port, u8 size, bool in,
 
 	if (string)
 		return kvmx_pio_string(vcpu, seg);
-	vcpu->rip = next_rip;
-	if (in) {
-		vcpu->pending_user = KVMX_USER_PIO_IN;
-		return KVMX_EXIT_USER;
-	}
-	memcpy(vcpu->pio_data, &vcpu->regs[KVMX_RAX], size);
+	/* RIP moves past the instruction when the next KVM_RUN completes it. */
+	vcpu->pending_user = KVMX_USER_PIO;
+	if (!in)
+		memcpy(vcpu->pio_data, &vcpu->regs[KVMX_RAX], size);
 	return KVMX_EXIT_USER;
 }
 
-static int kvmx_complete_pio_in(struct kvmx_vcpu *vcpu)
+static int kvmx_complete_pio(struct kvmx_vcpu *vcpu)
 {
 	u64 val = vcpu->pio.size < 4 ? vcpu->regs[KVMX_RAX] : 0;
 
-	memcpy(&val, vcpu->pio_data, vcpu->pio.size);
-	vcpu->regs[KVMX_RAX] = val;
+	if (vcpu->pio.in) {
+		memcpy(&val, vcpu->pio_data, vcpu->pio.size);
+		vcpu->regs[KVMX_RAX] = val;
+	}
+	vcpu->rip = vcpu->pio.next_rip;
 	return KVMX_EXIT_CONTINUE;
 }
 
@@ -250,6 +252,10 @@ static int kvmx_complete_pio_string(struct kvmx_vcpu *vcpu)
 {
 	struct kvmx_pio_state *p = &vcpu->pio;
 
+	if (!p->in) {
+		kvmx_pio_string_advance(vcpu, KVMX_RSI);
+		return KVMX_EXIT_CONTINUE;
+	}
 	if (p->down)
 		kvmx_reverse_elements(vcpu->pio_data, p->count, p->size);
 	if (kvmx_write_guest(vcpu->vm, p->gpa, vcpu->pio_data,
@@ -272,8 +278,8 @@ int kvmx_complete_user_exit(struct kvmx_vcpu *vcpu)
 
 	vcpu->pending_user = KVMX_USER_NONE;
 	switch (what) {
-	case KVMX_USER_PIO_IN:
-		return kvmx_complete_pio_in(vcpu);
+	case KVMX_USER_PIO:
+		return kvmx_complete_pio(vcpu);
 	case KVMX_USER_PIO_STRING:
 		return kvmx_complete_pio_string(vcpu);
 	case KVMX_USER_MMIO:

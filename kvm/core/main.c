@@ -43,6 +43,7 @@ long kvmx_dev_check_extension(unsigned long ext)
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_CHECK_EXTENSION_VM:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:

@@ -309,7 +309,7 @@ int kvmx_svm_set_msr(struct kvmx_vcpu *vcpu, u32 index, u64 data, bool host)
 	case MSR_GS_BASE:
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
-		if (!host && !__is_canonical_address(data, 48))
+		if (!__is_canonical_address(data, 48))
 			return -EINVAL;
 		if (index == MSR_LSTAR)
 			s->lstar = data;

@@ -466,9 +466,49 @@ static int kvmx_dec_two_byte(struct kvmx_dec *d, struct kvmx_insn *insn,
 		ret = kvmx_dec_imm(d, insn, 1);
 		insn->imm &= 0xff;
 		return ret;
+	case 0xb0:	/* CMPXCHG Eb, Gb */
+	case 0xb1:	/* CMPXCHG Ev, Gv */
+	case 0xc0:	/* XADD Eb, Gb */
+	case 0xc1:	/* XADD Ev, Gv */
+		insn->op = op >= 0xc0 ? KVMX_OP_XADD : KVMX_OP_CMPXCHG;
+		insn->mem_bytes = (op & 1) ? vsize : 1;
+		insn->src = KVMX_SRC_REG;
+		insn->dst = KVMX_DST_BOTH;
+		ret = kvmx_dec_modrm(d, insn);
+		if (!ret)
+			kvmx_dec_reg(insn, insn->mem_bytes);
+		return ret;
+	case 0xc3:	/* MOVNTI My, Gy: 32 or 64 bits only */
+		if (vsize == 2)
+			return -EINVAL;
+		insn->op = KVMX_OP_MOV_STORE;
+		insn->mem_bytes = vsize;
+		insn->src = KVMX_SRC_REG;
+		insn->dst = KVMX_DST_MEM;
+		ret = kvmx_dec_modrm(d, insn);
+		if (!ret)
+			kvmx_dec_reg(insn, vsize);
+		return ret;
 	default:
-		return -EINVAL;
+		break;
 	}
+
+	if ((op & 0xf0) == 0x90) {	/* SETcc Eb; ModRM.reg ignored */
+		insn->op = KVMX_OP_SETCC;
+		insn->mem_bytes = 1;
+		insn->dst = KVMX_DST_MEM;
+		return kvmx_dec_modrm(d, insn);
+	}
+	if ((op & 0xf0) == 0x40) {	/* CMOVcc Gv, Ev */
+		insn->op = KVMX_OP_CMOVCC;
+		insn->mem_bytes = vsize;
+		insn->dst = KVMX_DST_REG;
+		ret = kvmx_dec_modrm(d, insn);
+		if (!ret)
+			kvmx_dec_reg(insn, vsize);
+		return ret;
+	}
+	return -EINVAL;
 }
 
 /* Legacy prefixes (and REX in 64-bit mode); leaves d->pos at the opcode. */
@@ -562,6 +602,8 @@ static bool kvmx_lock_ok(const struct kvmx_insn *insn)
 	case KVMX_OP_BTC:
 		return insn->dst == KVMX_DST_MEM;
 	case KVMX_OP_XCHG:
+	case KVMX_OP_XADD:
+	case KVMX_OP_CMPXCHG:
 		return true;
 	default:
 		return false;
@@ -669,6 +711,10 @@ const char *kvmx_op_name(unsigned int op)
 		[KVMX_OP_BTS] = "bts",
 		[KVMX_OP_BTR] = "btr",
 		[KVMX_OP_BTC] = "btc",
+		[KVMX_OP_XADD] = "xadd",
+		[KVMX_OP_CMPXCHG] = "cmpxchg",
+		[KVMX_OP_SETCC] = "setcc",
+		[KVMX_OP_CMOVCC] = "cmovcc",
 	};
 
 	if (op >= KVMX_OP_COUNT || !names[op])

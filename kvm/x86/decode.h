@@ -47,6 +47,14 @@
  * @KVMX_OP_BTS: bit test and set (0F AB, 0F BA /5)
  * @KVMX_OP_BTR: bit test and reset (0F B3, 0F BA /6)
  * @KVMX_OP_BTC: bit test and complement (0F BB, 0F BA /7)
+ * @KVMX_OP_XADD: exchange and add (0F C0, 0F C1)
+ * @KVMX_OP_CMPXCHG: compare with the accumulator and exchange (0F B0, 0F B1)
+ * @KVMX_OP_SETCC: store 1 or 0 by condition @opcode & 15 (0F 90-9F)
+ * @KVMX_OP_CMOVCC: load if condition @opcode & 15 holds (0F 40-4F)
+ * @KVMX_OP_COUNT: number of operations
+ *
+ * MOVNTI (0F C3) decodes as KVMX_OP_MOV_STORE: the non-temporal hint means
+ * nothing to a device.
  */
 enum kvmx_op {
 	KVMX_OP_INVALID = 0,
@@ -75,6 +83,10 @@ enum kvmx_op {
 	KVMX_OP_BTS,
 	KVMX_OP_BTR,
 	KVMX_OP_BTC,
+	KVMX_OP_XADD,
+	KVMX_OP_CMPXCHG,
+	KVMX_OP_SETCC,
+	KVMX_OP_CMOVCC,
 	KVMX_OP_COUNT,
 };
 
@@ -115,7 +127,7 @@ enum kvmx_gpr {
 #define KVMX_DST_NONE		0	/* flags only: CMP, TEST, BT */
 #define KVMX_DST_MEM		1	/* the memory operand */
 #define KVMX_DST_REG		2	/* kvmx_insn.reg */
-#define KVMX_DST_BOTH		3	/* XCHG */
+#define KVMX_DST_BOTH		3	/* XCHG, XADD, CMPXCHG */
 
 /* kvmx_insn.mem_base / mem_index when absent */
 #define KVMX_NO_REG		0xff

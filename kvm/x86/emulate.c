@@ -243,6 +243,43 @@ static bool kvmx_insn_ok(const struct kvmx_insn *insn,
 	       insn->addr_bytes == 8;
 }
 
+/* Condition code @cc (low 4 bits of a Jcc/SETcc/CMOVcc opcode). */
+static bool kvmx_cond(unsigned int cc, u64 rflags)
+{
+	bool cf = rflags & KVMX_RFLAGS_CF, zf = rflags & KVMX_RFLAGS_ZF;
+	bool sf = rflags & KVMX_RFLAGS_SF, of = rflags & KVMX_RFLAGS_OF;
+	bool pf = rflags & KVMX_RFLAGS_PF;
+	bool res;
+
+	switch ((cc >> 1) & 7) {
+	case 0:
+		res = of;
+		break;
+	case 1:
+		res = cf;
+		break;
+	case 2:
+		res = zf;
+		break;
+	case 3:
+		res = cf || zf;
+		break;
+	case 4:
+		res = sf;
+		break;
+	case 5:
+		res = pf;
+		break;
+	case 6:
+		res = sf != of;
+		break;
+	default:
+		res = zf || sf != of;
+		break;
+	}
+	return (cc & 1) ? !res : res;
+}
+
 int kvmx_emu_mmio_start(const struct kvmx_insn *insn,
 			struct kvmx_emu_regs *regs,
 			const struct kvmx_emu_mem *mem, u64 fault_gpa,
@@ -269,6 +306,10 @@ int kvmx_emu_mmio_start(const struct kvmx_insn *insn,
 	case KVMX_OP_STOS:
 		acc->is_write = true;
 		acc->data = regs->gpr[KVMX_RAX] & kvmx_mask(acc->size);
+		break;
+	case KVMX_OP_SETCC:
+		acc->is_write = true;
+		acc->data = kvmx_cond(insn->opcode, regs->rflags);
 		break;
 	default:
 		/* Loads, ALU, TEST/CMP, XCHG, BT*: read first. */
@@ -493,6 +534,36 @@ int kvmx_emu_mmio_finish(const struct kvmx_insn *insn,
 		acc->data = kvmx_reg_read(insn, &r, size);
 		kvmx_reg_write(insn, &r, size, val);
 		write_back = true;
+		break;
+	case KVMX_OP_SETCC:
+		break;
+	case KVMX_OP_CMOVCC:
+		/* A 32-bit CMOV zero-extends even when it does not move. */
+		if (kvmx_cond(insn->opcode, r.rflags))
+			kvmx_reg_write(insn, &r, size, val);
+		else
+			kvmx_reg_write(insn, &r, size,
+				       kvmx_reg_read(insn, &r, size));
+		break;
+	case KVMX_OP_XADD:
+		res = kvmx_addsub(val, kvmx_reg_read(insn, &r, size), 0,
+				  false, size, &flags);
+		r.rflags = (r.rflags & ~KVMX_RFLAGS_ARITH) | flags;
+		kvmx_reg_write(insn, &r, size, val);
+		acc->data = res;
+		write_back = true;
+		break;
+	case KVMX_OP_CMPXCHG:
+		a = r.gpr[KVMX_RAX] & kvmx_mask(size);
+		kvmx_addsub(a, val, 0, true, size, &flags);
+		r.rflags = (r.rflags & ~KVMX_RFLAGS_ARITH) | flags;
+		if (a == val) {
+			acc->data = kvmx_reg_read(insn, &r, size);
+			write_back = true;
+		} else {
+			/* No write to the device when the compare fails. */
+			kvmx_gpr_write(&r.gpr[KVMX_RAX], false, size, val);
+		}
 		break;
 	case KVMX_OP_BT:
 	case KVMX_OP_BTS:
