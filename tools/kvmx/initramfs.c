@@ -159,7 +159,7 @@ static void add_net_modules(struct cpio *c)
 	uname(&u);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
-	for (i = 0; i < sizeof(net_modules) / sizeof(net_modules[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(net_modules); i++) {
 		size_t len;
 		void *ko;
 
@@ -204,7 +204,7 @@ void *initramfs__build(const char *guest_cmd, bool net, size_t *len)
 	if (!bb)
 		die("built-in initramfs: cannot read %s: %s (give one with -i)",
 		    BUSYBOX, strerror(errno));
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		cpio_add(&c, dirs[i], 040755, NULL, 0, 0, 0);
 	cpio_add(&c, "dev/console", 020600, NULL, 0, 5, 1);
 	cpio_add(&c, "bin/busybox", 0100755, bb, bb_len, 0, 0);

@@ -38,7 +38,7 @@ static void show(const char *title, const char *dir)
 	size_t i;
 
 	printf("%s (%s)\n", title, dir);
-	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
 		long long v = read_ll(dir, knobs[i]);
 
 		if (v >= 0)

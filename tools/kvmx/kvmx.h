@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <linux/kvm.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define KVMX_EXIT_POWEROFF	0	/* guest powered off or halted */
 #define KVMX_EXIT_ERROR		1	/* user error or host failure */
 #define KVMX_EXIT_RESET		2	/* guest rebooted (reset, triple fault) */

@@ -230,9 +230,15 @@ static int run_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "k:i:p:m:c:n:h", lopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'k': o.kernel = optarg; break;
-		case 'i': o.initrd = optarg; break;
-		case 'p': o.params = optarg; break;
+		case 'k':
+			o.kernel = optarg;
+			break;
+		case 'i':
+			o.initrd = optarg;
+			break;
+		case 'p':
+			o.params = optarg;
+			break;
 		case 'm':
 			o.mem_mib = parse_num("-m", optarg, KVMX_MIN_MEM_MIB,
 					      KVMX_MAX_MEM_MIB);
@@ -240,15 +246,27 @@ static int run_main(int argc, char **argv)
 		case 'c':
 			o.vcpus = parse_num("-c", optarg, 1, 255);
 			break;
-		case 'n': parse_net(&o.net, optarg); break;
-		case OPT_KSM: o.ksm = true; break;
-		case OPT_DEV: o.dev = optarg; break;
-		case OPT_GUEST_CMD: o.guest_cmd = optarg; break;
+		case 'n':
+			parse_net(&o.net, optarg);
+			break;
+		case OPT_KSM:
+			o.ksm = true;
+			break;
+		case OPT_DEV:
+			o.dev = optarg;
+			break;
+		case OPT_GUEST_CMD:
+			o.guest_cmd = optarg;
+			break;
 		case OPT_TIMEOUT:
 			o.timeout = parse_num("--timeout", optarg, 1, 86400);
 			break;
-		case OPT_DEBUG: o.debug = true; break;
-		case 'h': usage(stdout); return 0;
+		case OPT_DEBUG:
+			o.debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
 		default:
 			fputs("Try 'kvmx run --help'.\n", stderr);
 			return KVMX_EXIT_ERROR;

@@ -187,15 +187,21 @@ int stat__main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "1d:n:uh", lopts, NULL)) != -1) {
 		switch (c) {
-		case '1': once = true; break;
+		case '1':
+			once = true;
+			break;
 		case 'd':
 			delay = atof(optarg);
 			if (delay <= 0)
 				die("stat -d %s: give a positive number of seconds",
 				    optarg);
 			break;
-		case 'n': count = atol(optarg); break;
-		case 'u': root = "/sys/kernel/debug/kvm"; break;
+		case 'n':
+			count = atol(optarg);
+			break;
+		case 'u':
+			root = "/sys/kernel/debug/kvm";
+			break;
 		case 'h':
 			puts("usage: kvmx stat [-1|--once] [-d SECS] [-n COUNT] [--upstream]\n"
 			     "Exit counts per VM and reason from /sys/kernel/debug/kvmx\n"

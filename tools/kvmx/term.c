@@ -112,7 +112,7 @@ void term__init(void)
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		signal(sigs[i], term_signal);
 	atexit(term__restore);
 	if (isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved)) {
