@@ -486,7 +486,8 @@ TEST_F(dp, backend_detach_reattach)
 TEST_F(dp, close_with_frames_in_flight)
 {
 	uint8_t frame[VNET_MAX_FRAME];
-	int round, i;
+	char ifname[IFNAMSIZ];
+	int round, i, fds = kvmx_count_fds();
 
 	for (round = 0; round < 5; round++) {
 		dp_open(_metadata, self, BASE_FEATURES, 256, VNET_BUF_SIZE);
@@ -502,8 +503,28 @@ TEST_F(dp, close_with_frames_in_flight)
 		vnet_kick(&self->v.rx);
 		for (i = 0; i < 50; i++)
 			vnet_pkt_send(&self->v, frame, 1500);
+		strcpy(ifname, self->v.ifname);
 		vnet_close(&self->v);
+		/* The device let go of the tap: its interface goes away. */
+		for (i = 0; i < 200 && if_nametoindex(ifname); i++)
+			usleep(10000);
+		EXPECT_EQ(0, if_nametoindex(ifname))
+			TH_LOG("%s still exists: tap reference leaked", ifname);
 	}
+	EXPECT_EQ(fds, kvmx_count_fds());
+}
+
+TEST_F(dp, budget_bounds_one_run)
+{
+	if (!dp_is_kvmx(variant))
+		SKIP(return, "debugfs counters are ours");
+	/* 600 frames behind one kick: more than one run's budget (256). */
+	dp_open(_metadata, self, BASE_FEATURES, 1024, VNET_BUF_SIZE);
+	do_tx(_metadata, &self->v, 600, 60, 600);
+	EXPECT_LE(2, dp_debugfs_counter("tx", "budget_yields"));
+	EXPECT_EQ(600, dp_debugfs_counter("tx", "packets"));
+	do_rx(_metadata, &self->v, 600, 60, 300, 0);
+	EXPECT_EQ(600, dp_debugfs_counter("rx", "packets"));
 }
 
 TEST_F(dp, busyloop_timeout)
