@@ -807,6 +807,241 @@ TEST(unary_xchg_bt_against_host)
 	}
 }
 
+/* ---- XADD, CMPXCHG, SETcc, CMOVcc against the host ---- */
+
+#define HOST_XADD(sfx, type, mod)					\
+static u64 host_xadd##sfx(u64 mem, u64 *reg, u64 *flags)		\
+{									\
+	type m = mem;							\
+	u64 r = *reg;							\
+	unsigned short ax;						\
+									\
+	asm volatile("xadd" #sfx " %" mod "[r], %[m]\n\t"		\
+		     "lahf\n\t"						\
+		     "seto %%al"					\
+		     : [m] "+m" (m), [r] "+r" (r), "=&a" (ax)		\
+		     : : "cc");						\
+	*flags = (ax >> 8) & 0xd5;					\
+	if (ax & 0xff)							\
+		*flags |= KVMX_RFLAGS_OF;				\
+	*reg = r;							\
+	return (u64)m;							\
+}
+
+HOST_XADD(b, u8, "b")
+HOST_XADD(w, u16, "w")
+HOST_XADD(l, u32, "k")
+HOST_XADD(q, u64, "q")
+
+#define HOST_CMPXCHG(sfx, type, mod)					\
+static u64 host_cmpxchg##sfx(u64 mem, u64 reg, u64 *rax, u64 *flags)	\
+{									\
+	type m = mem;							\
+	u64 a = *rax, out;						\
+									\
+	asm volatile("cmpxchg" #sfx " %" mod "[r], %[m]\n\t"		\
+		     "mov %%rax, %[out]\n\t"				\
+		     "lahf\n\t"						\
+		     "seto %%al"					\
+		     : [m] "+m" (m), "+a" (a), [out] "=&r" (out)	\
+		     : [r] "r" (reg) : "cc");				\
+	*flags = (a >> 8) & 0xd5;					\
+	if (a & 0xff)							\
+		*flags |= KVMX_RFLAGS_OF;				\
+	*rax = out;							\
+	return (u64)m;							\
+}
+
+HOST_CMPXCHG(b, u8, "b")
+HOST_CMPXCHG(w, u16, "w")
+HOST_CMPXCHG(l, u32, "k")
+HOST_CMPXCHG(q, u64, "q")
+
+/* Load RFLAGS' OF (through an 8-bit overflow) and SF ZF AF PF CF (SAHF). */
+#define FLAGS_IN							\
+	"movb %[ofv], %%cl\n\t"						\
+	"addb $1, %%cl\n\t"						\
+	"movb %[fl], %%ah\n\t"						\
+	"sahf\n\t"
+
+#define HOST_SET(cc)							\
+static u64 host_set##cc(u64 fl)						\
+{									\
+	u8 m = 0x55;							\
+									\
+	asm volatile(FLAGS_IN "set" #cc " %[m]"				\
+		     : [m] "+m" (m)					\
+		     : [ofv] "Q" ((u8)((fl & KVMX_RFLAGS_OF) ? 0x7f : 0)),	\
+		       [fl] "Q" ((u8)(fl & 0xd5))			\
+		     : "cc", "rax", "rcx");				\
+	return m;							\
+}
+
+#define HOST_CMOV1(cc, sfx, type, mod)					\
+static u64 host_cmov##cc##sfx(u64 fl, u64 mem, u64 reg)		\
+{									\
+	type m = mem;							\
+	u64 r = reg;							\
+									\
+	asm volatile(FLAGS_IN "cmov" #cc " %[m], %" mod "[r]"		\
+		     : [r] "+r" (r)					\
+		     : [m] "m" (m),					\
+		       [ofv] "Q" ((u8)((fl & KVMX_RFLAGS_OF) ? 0x7f : 0)),	\
+		       [fl] "Q" ((u8)(fl & 0xd5))			\
+		     : "cc", "rax", "rcx");				\
+	return r;							\
+}
+
+#define HOST_CC(cc)							\
+	HOST_SET(cc)							\
+	HOST_CMOV1(cc, w, u16, "w")					\
+	HOST_CMOV1(cc, l, u32, "k")					\
+	HOST_CMOV1(cc, q, u64, "q")
+
+HOST_CC(o) HOST_CC(no) HOST_CC(b) HOST_CC(ae)
+HOST_CC(e) HOST_CC(ne) HOST_CC(be) HOST_CC(a)
+HOST_CC(s) HOST_CC(ns) HOST_CC(p) HOST_CC(np)
+HOST_CC(l) HOST_CC(ge) HOST_CC(le) HOST_CC(g)
+
+#define CC_ROW(cc)	{ host_set##cc,					\
+			  { host_cmov##cc##w, host_cmov##cc##l,		\
+			    host_cmov##cc##q } }
+
+static const struct {
+	u64 (*set)(u64 fl);
+	u64 (*cmov[3])(u64 fl, u64 mem, u64 reg);
+} host_cc[16] = {
+	CC_ROW(o), CC_ROW(no), CC_ROW(b), CC_ROW(ae),
+	CC_ROW(e), CC_ROW(ne), CC_ROW(be), CC_ROW(a),
+	CC_ROW(s), CC_ROW(ns), CC_ROW(p), CC_ROW(np),
+	CC_ROW(l), CC_ROW(ge), CC_ROW(le), CC_ROW(g),
+};
+
+TEST(xadd_cmpxchg_against_host)
+{
+	static u64 (*const xadd[4])(u64, u64 *, u64 *) = {
+		host_xaddb, host_xaddw, host_xaddl, host_xaddq,
+	};
+	static u64 (*const cmpxchg[4])(u64, u64, u64 *, u64 *) = {
+		host_cmpxchgb, host_cmpxchgw, host_cmpxchgl, host_cmpxchgq,
+	};
+	struct kvmx_mmio_access acc;
+	struct kvmx_emu_regs r;
+	struct kvmx_insn insn;
+	unsigned int s, i, n;
+	u8 b[8];
+	int ret;
+
+	srandom(5150);
+	for (s = 0; s < 4; s++) {
+		u64 mask = kvmx_mask(sizes[s]);
+
+		for (i = 0; i < 3000; i++) {
+			u64 mem = pick(i), reg = pick(i + 1), rax = rnd64();
+			u64 want, wflags, wreg = reg, wrax;
+
+			/* xadd %ecx,(%rbx) */
+			n = build(b, sizes[s], true, s ? 0xc1 : 0xc0, 0x0b);
+			ASSERT_EQ(0, kvmx_decode(b, n, 64, &insn));
+			regs_init(&r, 64);
+			r.gpr[KVMX_RCX] = reg;
+			want = xadd[s](mem, &wreg, &wflags);
+			ASSERT_EQ(KVMX_EMU_ACCESS,
+				  kvmx_emu_mmio_start(&insn, &r, NULL, 0,
+						      &acc));
+			acc.data = mem & mask;
+			ASSERT_EQ(KVMX_EMU_WRITE,
+				  kvmx_emu_mmio_finish(&insn, &r, NULL, &acc));
+			ASSERT_EQ(want & mask, acc.data);
+			ASSERT_EQ(wreg, r.gpr[KVMX_RCX]);
+			ASSERT_EQ(wflags, r.rflags & FLAGS6);
+
+			/* cmpxchg %ecx,(%rbx); equal half of the time */
+			if (i & 1)
+				rax = (rax & ~mask) | (mem & mask);
+			n = build(b, sizes[s], true, s ? 0xb1 : 0xb0, 0x0b);
+			ASSERT_EQ(0, kvmx_decode(b, n, 64, &insn));
+			regs_init(&r, 64);
+			r.gpr[KVMX_RCX] = reg;
+			r.gpr[KVMX_RAX] = rax;
+			wrax = rax;
+			want = cmpxchg[s](mem, reg, &wrax, &wflags);
+			ASSERT_EQ(KVMX_EMU_ACCESS,
+				  kvmx_emu_mmio_start(&insn, &r, NULL, 0,
+						      &acc));
+			acc.data = mem & mask;
+			ret = kvmx_emu_mmio_finish(&insn, &r, NULL, &acc);
+			if ((rax & mask) == (mem & mask)) {
+				ASSERT_EQ(KVMX_EMU_WRITE, ret);
+				ASSERT_EQ(want & mask, acc.data);
+			} else {
+				/* the host rewrites the old value; we don't */
+				ASSERT_EQ(KVMX_EMU_DONE, ret);
+				ASSERT_EQ(want & mask, mem & mask);
+			}
+			ASSERT_EQ(wrax, r.gpr[KVMX_RAX])
+				TH_LOG("cmpxchg%u rax %llx mem %llx",
+				       sizes[s], rax, mem);
+			ASSERT_EQ(reg, r.gpr[KVMX_RCX]);
+			ASSERT_EQ(wflags, r.rflags & FLAGS6);
+		}
+	}
+}
+
+TEST(setcc_cmovcc_against_host)
+{
+	struct kvmx_mmio_access acc;
+	struct kvmx_emu_regs r;
+	struct kvmx_insn insn;
+	unsigned int cc, i, s, n;
+	u8 b[8];
+
+	srandom(8086);
+	for (cc = 0; cc < 16; cc++) {
+		for (i = 0; i < 500; i++) {
+			u64 fl = rnd64() & FLAGS6;
+			u64 mem = pick(i), reg = pick(i + 1), want;
+
+			/* setcc (%rbx) */
+			n = build(b, 1, true, 0x90 | cc, 0x03);
+			ASSERT_EQ(0, kvmx_decode(b, n, 64, &insn));
+			regs_init(&r, 64);
+			r.rflags |= fl;
+			ASSERT_EQ(KVMX_EMU_ACCESS,
+				  kvmx_emu_mmio_start(&insn, &r, NULL, 0,
+						      &acc));
+			ASSERT_TRUE(acc.is_write);
+			ASSERT_EQ(1, acc.size);
+			ASSERT_EQ(host_cc[cc].set(fl), acc.data)
+				TH_LOG("set cc %u flags %llx", cc, fl);
+			ASSERT_EQ(KVMX_EMU_DONE,
+				  kvmx_emu_mmio_finish(&insn, &r, NULL, &acc));
+			ASSERT_EQ(RF_FIXED | fl, r.rflags);
+
+			/* cmovcc (%rbx),%ecx */
+			for (s = 1; s < 4; s++) {
+				n = build(b, sizes[s], true, 0x40 | cc, 0x0b);
+				ASSERT_EQ(0, kvmx_decode(b, n, 64, &insn));
+				regs_init(&r, 64);
+				r.rflags |= fl;
+				r.gpr[KVMX_RCX] = reg;
+				want = host_cc[cc].cmov[s - 1](fl, mem, reg);
+				ASSERT_EQ(KVMX_EMU_ACCESS,
+					  kvmx_emu_mmio_start(&insn, &r, NULL,
+							      0, &acc));
+				ASSERT_FALSE(acc.is_write);
+				acc.data = mem & kvmx_mask(sizes[s]);
+				ASSERT_EQ(KVMX_EMU_DONE,
+					  kvmx_emu_mmio_finish(&insn, &r, NULL,
+							       &acc));
+				ASSERT_EQ(want, r.gpr[KVMX_RCX])
+					TH_LOG("cmov cc %u size %u", cc,
+					       sizes[s]);
+			}
+		}
+	}
+}
+
 /* ---- string instructions ---- */
 
 TEST(stos_iterations)
