@@ -234,4 +234,25 @@ TEST(mmio_real_mode)
 	kvmt_unload_module();
 }
 
+/*
+ * An MMIO access by an instruction the kernel does not emulate (CRC32
+ * with a memory operand) must not be guessed at: the exit is
+ * KVM_EXIT_INTERNAL_ERROR with suberror KVM_INTERNAL_ERROR_EMULATION.
+ */
+KVMT_GUEST_CODE(mmio_unknown, ".code64",
+	"movl $0xc0000000, %ebx\n\t"
+	"crc32b (%rbx), %eax\n\t"
+	"hlt");
+
+TEST_F(mmio, unknown_form_internal_error)
+{
+	struct kvm_run *run = self->vcpu->run;
+
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(mmio_unknown)));
+	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_INTERNAL_ERROR);
+	EXPECT_EQ(KVM_INTERNAL_ERROR_EMULATION, run->internal.suberror);
+	EXPECT_GE(ARRAY_SIZE(run->internal.data), run->internal.ndata);
+}
+
 TEST_HARNESS_MAIN
