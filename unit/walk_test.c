@@ -16,7 +16,7 @@
 #define RW	0x002ULL
 #define US	0x004ULL
 #define PS	0x080ULL
-#define NX	(1ULL << 63)
+#define NX	BIT_ULL(63)
 
 #define PG	KVMX_CR0_PG
 #define WP	KVMX_CR0_WP
