@@ -286,6 +286,11 @@ static int run_main(int argc, char **argv)
 		die("--guest-cmd needs the built-in initramfs; drop -i");
 	if (!o.kernel)
 		o.kernel = default_kernel();
+	/* File errors first: they are the likeliest and the cheapest. */
+	if (access(o.kernel, R_OK))
+		die("cannot open kernel '%s': %s", o.kernel, strerror(errno));
+	if (o.initrd && access(o.initrd, R_OK))
+		die("cannot open initrd '%s': %s", o.initrd, strerror(errno));
 	kvm.opts = &o;
 
 	kvm__open(o.dev);

@@ -5,8 +5,10 @@
  * --upstream from KVM's (/sys/kernel/debug/kvm).
  *
  * The reader does not hard-code file names: every directory under the
- * root is a VM; every regular file below it (vCPU subdirectories included,
- * summed) holding one number, or "name value" lines, is a counter.
+ * root is a VM; every regular file in it holding one number, or "name
+ * value" lines, is a counter; vCPU subdirectories add only the counters
+ * the VM directory does not already sum (kvmx: <pid>-<vm>/exits with
+ * vcpuN/exits below; KVM: one file per statistic).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,18 +29,26 @@ struct stat_vm {
 	int n;
 	char key[STAT_MAX][48];
 	unsigned long long val[STAT_MAX], prev[STAT_MAX];
+	bool top[STAT_MAX];
 };
 
 static struct stat_vm vms[STAT_VMS];
 static int nr_vms;
 
+/*
+ * @sub: the counter comes from a subdirectory (a vCPU): it is only taken
+ * if the VM directory itself does not give the same name, since kvmx and
+ * KVM both put VM-wide sums at the top.
+ */
 static void add_counter(struct stat_vm *vm, const char *key,
-			unsigned long long v)
+			unsigned long long v, bool sub)
 {
 	int i;
 
 	for (i = 0; i < vm->n; i++) {
 		if (!strcmp(vm->key[i], key)) {
+			if (sub && vm->top[i])
+				return;
 			vm->val[i] += v;
 			return;
 		}
@@ -46,11 +56,12 @@ static void add_counter(struct stat_vm *vm, const char *key,
 	if (vm->n == STAT_MAX)
 		return;
 	snprintf(vm->key[vm->n], sizeof(vm->key[0]), "%s", key);
+	vm->top[vm->n] = !sub;
 	vm->val[vm->n++] = v;
 }
 
 static void read_counters(struct stat_vm *vm, const char *path,
-			  const char *name)
+			  const char *name, bool sub)
 {
 	char line[256], key[48];
 	unsigned long long v;
@@ -60,36 +71,44 @@ static void read_counters(struct stat_vm *vm, const char *path,
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%llu", &v) == 1 && !strchr(line, ' ')) {
-			add_counter(vm, name, v);
+			add_counter(vm, name, v, sub);
 		} else if (sscanf(line, "%47[^:= \t]%*[:= \t]%llu", key,
 				  &v) == 2) {
-			add_counter(vm, key, v);
+			add_counter(vm, key, v, sub);
 		}
 	}
 	fclose(f);
 }
 
+/* Files of @dir first, then its subdirectories (@depth levels). */
 static void walk(struct stat_vm *vm, const char *dir, int depth)
 {
 	char path[512];
 	struct dirent *de;
 	struct stat st;
-	DIR *d = opendir(dir);
+	int pass;
+	DIR *d;
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &st))
-			continue;
-		if (S_ISDIR(st.st_mode) && depth < 2)
-			walk(vm, path, depth + 1);
-		else if (S_ISREG(st.st_mode))
-			read_counters(vm, path, de->d_name);
+	for (pass = 0; pass < 2; pass++) {
+		d = opendir(dir);
+		if (!d)
+			return;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir,
+				 de->d_name);
+			if (stat(path, &st))
+				continue;
+			if (pass == 0 && S_ISREG(st.st_mode))
+				read_counters(vm, path, de->d_name,
+					      depth > 0);
+			else if (pass == 1 && S_ISDIR(st.st_mode) &&
+				 depth < 2)
+				walk(vm, path, depth + 1);
+		}
+		closedir(d);
 	}
-	closedir(d);
 }
 
 static struct stat_vm *find_vm(const char *name)
