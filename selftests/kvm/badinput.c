@@ -38,18 +38,18 @@ TEST_F(bad, garbage_pointers)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(vcpu_ioctls) / sizeof(vcpu_ioctls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vcpu_ioctls); i++) {
 		EXPECT_EQ(-1, ioctl(self->vcpu->fd, vcpu_ioctls[i], BADPTR))
 			TH_LOG("vcpu ioctl 0x%lx", vcpu_ioctls[i]);
 		EXPECT_EQ(EFAULT, errno) TH_LOG("vcpu ioctl 0x%lx",
 						vcpu_ioctls[i]);
 	}
-	for (i = 0; i < sizeof(vm_ioctls) / sizeof(vm_ioctls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vm_ioctls); i++) {
 		EXPECT_EQ(-1, ioctl(self->vm->fd, vm_ioctls[i], BADPTR));
 		EXPECT_EQ(EFAULT, errno) TH_LOG("vm ioctl 0x%lx",
 						vm_ioctls[i]);
 	}
-	for (i = 0; i < sizeof(sys_ioctls) / sizeof(sys_ioctls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sys_ioctls); i++) {
 		EXPECT_EQ(-1, ioctl(self->vm->sys_fd, sys_ioctls[i], BADPTR));
 		EXPECT_EQ(EFAULT, errno) TH_LOG("sys ioctl 0x%lx",
 						sys_ioctls[i]);
@@ -176,6 +176,12 @@ TEST_F(bad, other_process)
 
 	ASSERT_LE(0, pid);
 	if (!pid) {
+		struct kvm_userspace_memory_region slot = {
+			.slot = 3,
+			.guest_phys_addr = 0x80000000,
+			.memory_size = 0x1000,
+			.userspace_addr = (uint64_t)(uintptr_t)self->vm->mem,
+		};
 		struct kvm_regs regs;
 		int fail = 0, vm2;
 
@@ -187,13 +193,8 @@ TEST_F(bad, other_process)
 			fail |= 2;
 		if (ioctl(self->vcpu->fd, KVM_RUN, 0) != -1 || errno != EIO)
 			fail |= 4;
-		if (ioctl(self->vm->fd, KVM_SET_USER_MEMORY_REGION,
-			  &(struct kvm_userspace_memory_region){
-				.slot = 3, .guest_phys_addr = 0x80000000,
-				.memory_size = 0x1000,
-				.userspace_addr =
-					(uint64_t)(uintptr_t)self->vm->mem,
-			  }) != -1 || errno != EIO)
+		if (ioctl(self->vm->fd, KVM_SET_USER_MEMORY_REGION, &slot) != -1 ||
+		    errno != EIO)
 			fail |= 8;
 		/* The system fd is not tied to an mm: a new VM is fine. */
 		if (ioctl(self->vm->sys_fd, KVM_GET_API_VERSION, 0) != 12)

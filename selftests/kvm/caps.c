@@ -58,7 +58,7 @@ TEST_F(caps, required_extensions)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]);
+	for (i = 0; i < ARRAY_SIZE(required_caps);
 	     i++) {
 		int r = ioctl(self->fd, KVM_CHECK_EXTENSION,
 			      required_caps[i].cap);
@@ -88,7 +88,7 @@ TEST_F(caps, vm_fd_extensions)
 	unsigned int i;
 
 	ASSERT_LE(0, vm);
-	for (i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]);
+	for (i = 0; i < ARRAY_SIZE(required_caps);
 	     i++) {
 		int sys = ioctl(self->fd, KVM_CHECK_EXTENSION,
 				required_caps[i].cap);

@@ -183,4 +183,67 @@ TEST_F(irq, inject_via_vcpu_events)
 	EXPECT_EQ(1, *(uint32_t *)kvmt_gpa(self->vm, 0x9000));
 }
 
+/*
+ * The same protocol in real and 32-bit protected mode: IF on, loop on
+ * OUT 0x11; the handler counts at [0x9000], OUTs 0x30 and IRETs.
+ */
+KVMT_GUEST_CODE(irq_real, ".code16",
+	"1:\n\t"
+	"outb %al, $0x11\n\t"
+	"jmp 1b\n"
+	"kvmt_guest_irq_real_handler:\n\t"
+	"incw (0x9000)\n\t"
+	"outb %al, $0x30\n\t"
+	"iret");
+extern const unsigned char kvmt_guest_irq_real_handler[];
+
+KVMT_GUEST_CODE(irq_prot, ".code32",
+	"1:\n\t"
+	"outb %al, $0x11\n\t"
+	"jmp 1b\n"
+	"kvmt_guest_irq_prot_handler:\n\t"
+	"incl (0x9000)\n\t"
+	"outb %al, $0x30\n\t"
+	"iretl");
+extern const unsigned char kvmt_guest_irq_prot_handler[];
+
+static void inject_in_mode(struct __test_metadata *_metadata,
+			   struct kvmt_vcpu *vcpu, enum kvmt_mode mode,
+			   const unsigned char *start,
+			   const unsigned char *end,
+			   const unsigned char *handler)
+{
+	struct kvm_interrupt irq = { .irq = VEC };
+	struct kvm_regs regs;
+	int i;
+
+	ASSERT_EQ(0, kvmt_setup(vcpu, mode, start, end));
+	kvmt_set_idt_gate(vcpu, mode, VEC, kvmt_guest_addr(start, handler));
+	ASSERT_EQ(0, kvmt_get_regs(vcpu, &regs));
+	regs.rflags |= 0x200;
+	ASSERT_EQ(0, kvmt_set_regs(vcpu, &regs));
+	for (i = 1; i <= 3; i++) {
+		KVMT_RUN_EXPECT_IO(vcpu, 0x11, KVM_EXIT_IO_OUT, 1);
+		EXPECT_EQ(1, vcpu->run->ready_for_interrupt_injection);
+		ASSERT_EQ(0, ioctl(vcpu->fd, KVM_INTERRUPT, &irq));
+		KVMT_RUN_EXPECT_IO(vcpu, 0x30, KVM_EXIT_IO_OUT, 1);
+		EXPECT_EQ(0, vcpu->run->if_flag);
+		EXPECT_EQ(i, *(uint16_t *)kvmt_gpa(vcpu->vm, 0x9000));
+	}
+	KVMT_RUN_EXPECT_IO(vcpu, 0x11, KVM_EXIT_IO_OUT, 1);
+	EXPECT_EQ(1, vcpu->run->if_flag);
+}
+
+TEST_F(irq, real_mode_ivt)
+{
+	inject_in_mode(_metadata, self->vcpu, KVMT_MODE_REAL,
+		       KVMT_CODE(irq_real), kvmt_guest_irq_real_handler);
+}
+
+TEST_F(irq, protected_mode_idt)
+{
+	inject_in_mode(_metadata, self->vcpu, KVMT_MODE_PROT32,
+		       KVMT_CODE(irq_prot), kvmt_guest_irq_prot_handler);
+}
+
 TEST_HARNESS_MAIN

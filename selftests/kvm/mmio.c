@@ -143,8 +143,7 @@ TEST_F(mmio, forms)
 	*(uint64_t *)kvmt_gpa(self->vm, 0x9100) = 0x5566778899aabbccULL;
 	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
 				KVMT_CODE(mmio_forms)));
-	for (i = 0; i < (int)(sizeof(mmio_forms_seq) /
-			      sizeof(mmio_forms_seq[0])); i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(mmio_forms_seq); i++) {
 		const struct mmio_access *a = &mmio_forms_seq[i];
 		uint64_t data = 0;
 
@@ -161,8 +160,7 @@ TEST_F(mmio, forms)
 		}
 	}
 	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_HLT);
-	for (i = 0; i < (int)(sizeof(mmio_forms_results) /
-			      sizeof(mmio_forms_results[0])); i++)
+	for (i = 0; i < (int)ARRAY_SIZE(mmio_forms_results); i++)
 		EXPECT_EQ(mmio_forms_results[i], res[i]) TH_LOG("result %d", i);
 	EXPECT_EQ(0x13579bdf, *(uint32_t *)kvmt_gpa(self->vm, 0x9200));
 }

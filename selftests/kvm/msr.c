@@ -44,7 +44,7 @@ TEST_F(msr, index_list)
 	for (i = 0; i < (int)list->nmsrs; i++) {
 		unsigned int j;
 
-		for (j = 0; j < sizeof(must) / sizeof(must[0]); j++)
+		for (j = 0; j < ARRAY_SIZE(must); j++)
 			if (list->indices[i] == must[j])
 				found++;
 	}
@@ -74,7 +74,7 @@ TEST_F(msr, round_trip)
 	unsigned int i;
 	uint64_t v;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		ASSERT_EQ(0, kvmt_set_msr(self->vcpu, t[i].index, t[i].val))
 			TH_LOG("set msr 0x%x", t[i].index);
 		ASSERT_EQ(0, kvmt_get_msr(self->vcpu, t[i].index, &v));

@@ -390,7 +390,7 @@ const char *kvmt_exit_name(uint32_t reason)
 		[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
 	};
 
-	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+	if (reason < sizeof(names) / sizeof(*names) && names[reason])
 		return names[reason];
 	return "?";
 }
