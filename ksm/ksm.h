@@ -79,7 +79,10 @@ struct kvmx_ksm_item {
 
 /**
  * struct kvmx_ksm_stable - one write-protected KSM page
- * @node: in kvmx_ksm.stable, ordered by content
+ * @node: in kvmx_ksm.stable, ordered by content, if @in_tree
+ * @chain: KSM pages with equal content (several once one reaches
+ *         max_page_sharing) form a ring; one of them is in the tree
+ * @in_tree: this one represents the ring in the tree
  * @page: the page; page_private(@page) points back here
  * @sharers: slots mapping @page plus the scanner's reservation; at 0 the
  *           node is dead (content still valid) until the scanner prunes
@@ -87,6 +90,8 @@ struct kvmx_ksm_item {
  */
 struct kvmx_ksm_stable {
 	struct rb_node node;
+	struct list_head chain;
+	bool in_tree;
 	struct page *page;
 	atomic_t sharers;
 };

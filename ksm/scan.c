@@ -4,7 +4,8 @@
  * merge steps.
  *
  * Per private page, as upstream KSM: try the stable tree first; else, if
- * the page's checksum did not change since the last visit, search the
+ * the page's checksum did not change since the last visit (or, with the
+ * first_pass_merge parameter, if this is the first visit), search the
  * unstable tree and insert the page there if nothing equal is found; an
  * equal unstable page becomes a new KSM page and this page merges into it.
  * With use_zero_pages, zero-filled pages are merged with the zero page
@@ -21,6 +22,7 @@
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/xxhash.h>
@@ -31,6 +33,11 @@
 #define KVMX_KSM_LOCK_BATCH	64
 
 static struct kmem_cache *kvmx_ksm_item_cache;
+
+static bool kvmx_ksm_first_pass_merge;
+module_param_named(first_pass_merge, kvmx_ksm_first_pass_merge, bool, 0644);
+MODULE_PARM_DESC(first_pass_merge,
+		 "Let a page seen for the first time into the unstable tree (default N: wait one scan round, as upstream)");
 static u64 kvmx_ksm_zero_sum;
 
 static u64 kvmx_ksm_checksum(const void *addr)
@@ -41,7 +48,7 @@ static u64 kvmx_ksm_checksum(const void *addr)
 static bool kvmx_ksm_pages_identical(struct page *a, struct page *b)
 {
 	void *x = kmap_local_page(a), *y = kmap_local_page(b);
-	bool same = !memcmp(x, y, PAGE_SIZE);
+	bool same = !kvmx_ksm_content_cmp(x, y, PAGE_SIZE);
 
 	kunmap_local(y);
 	kunmap_local(x);
@@ -212,7 +219,7 @@ static int kvmx_ksm_unstable_cmp(const void *key, struct rb_node *node,
 					      node);
 	struct page *page = xa_load(&item->region->pages, item->index);
 	void *addr = kmap_local_page(page);
-	int c = memcmp(key, addr, PAGE_SIZE);
+	int c = kvmx_ksm_content_cmp(key, addr, PAGE_SIZE);
 
 	kunmap_local(addr);
 	return c;
@@ -254,14 +261,6 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 	kvmx_ksm_item_untree(item);
 
 	addr = kmap_local_page(page);
-	sum = kvmx_ksm_checksum(addr);
-	if (kvmx_ksm.use_zero_pages && sum == kvmx_ksm_zero_sum &&
-	    !memchr_inv(addr, 0, PAGE_SIZE)) {
-		kunmap_local(addr);
-		kvmx_ksm_merge_zero(item, page);
-		return;
-	}
-
 	s = kvmx_ksm_stable_find(addr);
 	if (s) {
 		kunmap_local(addr);
@@ -272,7 +271,16 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 		return;
 	}
 
-	settled = kvmx_ksm_sum_settled(&item->sum, sum);
+	sum = kvmx_ksm_checksum(addr);
+	if (kvmx_ksm.use_zero_pages && sum == kvmx_ksm_zero_sum &&
+	    !memchr_inv(addr, 0, PAGE_SIZE)) {
+		kunmap_local(addr);
+		kvmx_ksm_merge_zero(item, page);
+		return;
+	}
+
+	settled = kvmx_ksm_sum_settled(&item->sum, sum,
+				       READ_ONCE(kvmx_ksm_first_pass_merge));
 	if (!settled) {
 		kunmap_local(addr);
 		return;

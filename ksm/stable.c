@@ -3,6 +3,11 @@
  * kvmx_ksm stable tree: write-protected KSM pages ordered by content,
  * kept across scan rounds.
  *
+ * The tree holds one node per distinct content; KSM pages with the same
+ * content as one that reached max_page_sharing join its chain (a ring),
+ * so a lookup compares contents once and then picks a page with room
+ * without comparing again (upstream's stable node chains, simplified).
+ *
  * A stable node lives while it is in the tree; only the scanner (under
  * kvmx_ksm.lock) links, revives and frees nodes.  The fault path only
  * drops sharers (a write breaking sharing); a node whose sharers reach 0
@@ -34,20 +39,30 @@ static int kvmx_ksm_stable_cmp(const void *key, struct rb_node *node,
 	struct kvmx_ksm_stable *s = rb_entry(node, struct kvmx_ksm_stable,
 					     node);
 	void *addr = kmap_local_page(s->page);
-	int c = memcmp(key, addr, PAGE_SIZE);
+	int c = kvmx_ksm_content_cmp(key, addr, PAGE_SIZE);
 
 	kunmap_local(addr);
 	return c;
 }
 
-static bool kvmx_ksm_stable_usable(struct rb_node *node, void *ctx)
+static bool kvmx_ksm_stable_has_room(struct kvmx_ksm_stable *s)
 {
-	struct kvmx_ksm_stable *s = rb_entry(node, struct kvmx_ksm_stable,
-					     node);
-
 	return kvmx_ksm_share_verdict(atomic_read(&s->sharers),
 				      kvmx_ksm.max_page_sharing) !=
 	       KVMX_KSM_SHARE_FULL;
+}
+
+/* A node of @head's chain with room for one more sharer, or NULL. */
+static struct kvmx_ksm_stable *kvmx_ksm_chain_pick(struct kvmx_ksm_stable *h)
+{
+	struct kvmx_ksm_stable *s;
+
+	if (kvmx_ksm_stable_has_room(h))
+		return h;
+	list_for_each_entry(s, &h->chain, chain)
+		if (kvmx_ksm_stable_has_room(s))
+			return s;
+	return NULL;
 }
 
 /**
@@ -65,10 +80,12 @@ struct kvmx_ksm_stable *kvmx_ksm_stable_find(const void *kaddr)
 	struct rb_node *n;
 
 	n = kvmx_ksm_tree_search(&kvmx_ksm.stable, kaddr, kvmx_ksm_stable_cmp,
-				 kvmx_ksm_stable_usable, NULL);
+				 NULL, NULL);
 	if (!n)
 		return NULL;
-	s = rb_entry(n, struct kvmx_ksm_stable, node);
+	s = kvmx_ksm_chain_pick(rb_entry(n, struct kvmx_ksm_stable, node));
+	if (!s)
+		return NULL;
 	/* Only the scanner increments, so a dead node stays dead until here. */
 	if (!atomic_inc_not_zero(&s->sharers)) {
 		atomic_set(&s->sharers, 1);
@@ -86,23 +103,53 @@ struct kvmx_ksm_stable *kvmx_ksm_stable_find(const void *kaddr)
  */
 struct kvmx_ksm_stable *kvmx_ksm_stable_new(struct page *page, int sharers)
 {
-	struct kvmx_ksm_stable *s;
+	struct kvmx_ksm_stable *s, *head;
+	struct rb_node *n;
 	void *addr;
 
 	s = kmem_cache_zalloc(kvmx_ksm_stable_cache, GFP_KERNEL);
 	if (!s)
 		return NULL;
 	s->page = page;
+	INIT_LIST_HEAD(&s->chain);
 	atomic_set(&s->sharers, sharers);
 	get_page(page);
 	set_page_private(page, (unsigned long)s);
 	addr = kmap_local_page(page);
-	kvmx_ksm_tree_insert(&kvmx_ksm.stable, addr, &s->node,
-			     kvmx_ksm_stable_cmp, NULL);
+	n = kvmx_ksm_tree_search(&kvmx_ksm.stable, addr, kvmx_ksm_stable_cmp,
+				 NULL, NULL);
+	if (n) {
+		head = rb_entry(n, struct kvmx_ksm_stable, node);
+		list_add_tail(&s->chain, &head->chain);
+	} else {
+		kvmx_ksm_tree_insert(&kvmx_ksm.stable, addr, &s->node,
+				     kvmx_ksm_stable_cmp, NULL);
+		s->in_tree = true;
+	}
 	kunmap_local(addr);
 	atomic_long_inc(&kvmx_ksm.stable_nodes);
 	atomic_long_inc(&kvmx_ksm.stable_total);
 	return s;
+}
+
+/* Take @s out of its chain and the tree, keeping the chain in the tree. */
+static void kvmx_ksm_stable_unlink(struct kvmx_ksm_stable *s)
+{
+	struct kvmx_ksm_stable *next;
+
+	if (s->in_tree) {
+		if (list_empty(&s->chain)) {
+			rb_erase(&s->node, &kvmx_ksm.stable);
+		} else {
+			next = list_first_entry(&s->chain,
+						struct kvmx_ksm_stable, chain);
+			rb_replace_node(&s->node, &next->node,
+					&kvmx_ksm.stable);
+			next->in_tree = true;
+		}
+		s->in_tree = false;
+	}
+	list_del_init(&s->chain);
 }
 
 /**
@@ -112,10 +159,19 @@ struct kvmx_ksm_stable *kvmx_ksm_stable_new(struct page *page, int sharers)
  */
 void kvmx_ksm_stable_undo(struct kvmx_ksm_stable *s)
 {
-	rb_erase(&s->node, &kvmx_ksm.stable);
+	kvmx_ksm_stable_unlink(s);
 	set_page_private(s->page, 0);
 	put_page(s->page);
 	atomic_long_dec(&kvmx_ksm.stable_nodes);
+	atomic_long_dec(&kvmx_ksm.stable_total);
+	kmem_cache_free(kvmx_ksm_stable_cache, s);
+}
+
+static void kvmx_ksm_stable_free(struct kvmx_ksm_stable *s)
+{
+	kvmx_ksm_stable_unlink(s);
+	set_page_private(s->page, 0);
+	kvmx_ksm_free_page(s->page);
 	atomic_long_dec(&kvmx_ksm.stable_total);
 	kmem_cache_free(kvmx_ksm_stable_cache, s);
 }
@@ -127,19 +183,17 @@ void kvmx_ksm_stable_undo(struct kvmx_ksm_stable *s)
  */
 void kvmx_ksm_stable_prune(void)
 {
+	struct kvmx_ksm_stable *h, *s, *tmp;
 	struct rb_node *n = rb_first(&kvmx_ksm.stable), *next;
-	struct kvmx_ksm_stable *s;
 
 	for (; n; n = next) {
 		next = rb_next(n);
-		s = rb_entry(n, struct kvmx_ksm_stable, node);
-		if (atomic_read(&s->sharers))
-			continue;
-		rb_erase(n, &kvmx_ksm.stable);
-		set_page_private(s->page, 0);
-		kvmx_ksm_free_page(s->page);
-		atomic_long_dec(&kvmx_ksm.stable_total);
-		kmem_cache_free(kvmx_ksm_stable_cache, s);
+		h = rb_entry(n, struct kvmx_ksm_stable, node);
+		list_for_each_entry_safe(s, tmp, &h->chain, chain)
+			if (!atomic_read(&s->sharers))
+				kvmx_ksm_stable_free(s);
+		if (!atomic_read(&h->sharers))
+			kvmx_ksm_stable_free(h);
 	}
 }
 

@@ -3,13 +3,41 @@
  * kvmx_ksm pure logic (see tree.h).  Built into kvmx_ksm.ko and, with
  * -DKVMX_USERSPACE, into the host unit test unit/ksm_tree_test.c.
  *
- * Both trees are ordered by page content.  The stable tree may hold
- * several nodes with equal content (a node that reached max_page_sharing
- * is followed by a fresh one, as upstream's stable node chains do); equal
- * keys are inserted to the right, so equal nodes form one contiguous run
- * in tree order and a search walks that run for a node with room.
+ * Both trees are ordered by page content.  Equal keys are inserted to the
+ * right, so equal nodes form one contiguous run in tree order, and a
+ * search can walk that run for a node a callback accepts.  (The module's
+ * stable tree keeps equal KSM pages in a chain off one tree node instead,
+ * to compare contents once; the run walk serves callers that do not.)
  */
 #include "tree.h"
+
+/**
+ * kvmx_ksm_content_cmp() - the content order of both trees
+ * @a: first page content, 8-byte aligned
+ * @b: second page content, 8-byte aligned
+ * @bytes: length, a multiple of 32
+ *
+ * Compares native 64-bit words, four per branch: any total order over
+ * contents serves the trees, and this one takes fewer instructions than
+ * memcmp()'s byte order (one word per branch on x86-64).
+ *
+ * Return: <0, 0 or >0 as @a orders before, equal to or after @b.
+ */
+int kvmx_ksm_content_cmp(const void *a, const void *b, unsigned long bytes)
+{
+	const u64 *x = a, *y = b;
+	unsigned long i, n = bytes / sizeof(u64);
+
+	for (i = 0; i < n; i += 4) {
+		if (((x[i] ^ y[i]) | (x[i + 1] ^ y[i + 1]) |
+		     (x[i + 2] ^ y[i + 2]) | (x[i + 3] ^ y[i + 3])) == 0)
+			continue;
+		while (x[i] == y[i])
+			i++;
+		return x[i] < y[i] ? -1 : 1;
+	}
+	return 0;
+}
 
 static struct rb_node *kvmx_ksm_run_pick(struct rb_node *hit, const void *key,
 					 kvmx_ksm_cmp_fn cmp,
@@ -122,16 +150,20 @@ struct rb_node *kvmx_ksm_tree_search_insert(struct rb_root *root,
  * kvmx_ksm_sum_settled() - the checksum skip rule
  * @sum: the page's remembered checksum
  * @now: its checksum on this visit
+ * @trust_first: whether a first sighting counts as settled
  *
  * A page enters the unstable tree only if its content did not change
- * since the scanner's previous visit; a page seen for the first time, or
- * changed, only has its checksum remembered (it is "volatile").
+ * since the scanner's previous visit; a changed page only has its
+ * checksum remembered (it is "volatile").  A page seen for the first time
+ * is volatile too, as upstream, unless @trust_first: then it may merge in
+ * its first round, at the price of some churn for pages that are in fact
+ * being written.
  *
- * Return: true if the page kept its checksum since the last visit.
+ * Return: true if the page may go into the unstable tree.
  */
-bool kvmx_ksm_sum_settled(struct kvmx_ksm_sum *sum, u64 now)
+bool kvmx_ksm_sum_settled(struct kvmx_ksm_sum *sum, u64 now, bool trust_first)
 {
-	bool settled = sum->valid && sum->value == now;
+	bool settled = sum->valid ? sum->value == now : trust_first;
 
 	sum->value = now;
 	sum->valid = true;

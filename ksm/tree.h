@@ -22,6 +22,8 @@ typedef uint32_t u32;
 #include <linux/types.h>
 #endif
 
+int kvmx_ksm_content_cmp(const void *a, const void *b, unsigned long bytes);
+
 /*
  * Compare the content behind @key with the content behind @node
  * (memcmp order).
@@ -47,7 +49,7 @@ struct kvmx_ksm_sum {
 	bool valid;
 };
 
-bool kvmx_ksm_sum_settled(struct kvmx_ksm_sum *sum, u64 now);
+bool kvmx_ksm_sum_settled(struct kvmx_ksm_sum *sum, u64 now, bool trust_first);
 
 /* What a stable node's sharer count allows. */
 enum kvmx_ksm_share {

@@ -177,18 +177,62 @@ TEST(erase_keeps_order)
 		free(t[i]);
 }
 
+TEST(content_cmp_is_a_total_order)
+{
+	uint64_t a[64], b[64], c[64];
+	int i, j;
+
+	memset(a, 0x11, sizeof(a));
+	memcpy(b, a, sizeof(a));
+	EXPECT_EQ(0, kvmx_ksm_content_cmp(a, b, sizeof(a)));
+	/* A difference in any word, in any lane of a group of four. */
+	for (i = 0; i < 64; i++) {
+		memcpy(b, a, sizeof(a));
+		b[i]++;
+		EXPECT_LT(kvmx_ksm_content_cmp(a, b, sizeof(a)), 0);
+		EXPECT_GT(kvmx_ksm_content_cmp(b, a, sizeof(a)), 0);
+	}
+	/* The first differing word decides. */
+	memcpy(b, a, sizeof(a));
+	b[3] = 0;
+	b[10] = ~0ULL;
+	EXPECT_GT(kvmx_ksm_content_cmp(a, b, sizeof(a)), 0);
+	/* Transitive on random data. */
+	srand(3);
+	for (j = 0; j < 1000; j++) {
+		for (i = 0; i < 64; i++) {
+			a[i] = rand() % 3;
+			b[i] = rand() % 3;
+			c[i] = rand() % 3;
+		}
+		if (kvmx_ksm_content_cmp(a, b, sizeof(a)) < 0 &&
+		    kvmx_ksm_content_cmp(b, c, sizeof(a)) < 0)
+			EXPECT_LT(kvmx_ksm_content_cmp(a, c, sizeof(a)), 0);
+	}
+}
+
 TEST(checksum_skip_rule)
 {
 	struct kvmx_ksm_sum s = { 0 };
 
 	/* First sighting: remember, do not trust. */
-	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 0));
-	EXPECT_TRUE(kvmx_ksm_sum_settled(&s, 0));
-	EXPECT_TRUE(kvmx_ksm_sum_settled(&s, 0));
-	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 42));
-	EXPECT_TRUE(kvmx_ksm_sum_settled(&s, 42));
-	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 43));
-	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 42));
+	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 0, false));
+	EXPECT_TRUE(kvmx_ksm_sum_settled(&s, 0, false));
+	EXPECT_TRUE(kvmx_ksm_sum_settled(&s, 0, false));
+	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 42, false));
+	EXPECT_TRUE(kvmx_ksm_sum_settled(&s, 42, true));
+	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 43, true));
+	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 42, false));
+}
+
+TEST(checksum_first_sighting_trusted)
+{
+	struct kvmx_ksm_sum s = { 0 };
+
+	EXPECT_TRUE(kvmx_ksm_sum_settled(&s, 7, true));
+	EXPECT_TRUE(kvmx_ksm_sum_settled(&s, 7, true));
+	/* Only the first sighting is trusted; changes still skip. */
+	EXPECT_FALSE(kvmx_ksm_sum_settled(&s, 8, true));
 }
 
 TEST(share_verdict)
