@@ -15,7 +15,7 @@
 	"mkdir -p /t && mount -t tmpfs -o size=48m tmpfs /t && " \
 	"yes 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde" \
 	" | head -c 16777216 > /t/a && cp /t/a /t/b && " \
-	"A=$(md5sum < /t/a) && echo FILLED && sleep 45 && " \
+	"A=$(md5sum < /t/a) && echo FILLED && sleep 25 && " \
 	"[ \"$(md5sum < /t/b)\" = \"$A\" ] && " \
 	"echo X | dd of=/t/b bs=1 seek=8192 conv=notrunc 2>/dev/null && " \
 	"[ \"$(md5sum < /t/a)\" = \"$A\" ] && " \
