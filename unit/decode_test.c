@@ -193,6 +193,14 @@ TEST(prefix_rules)
 	static const u8 two_segs[] = { 0x26, 0x64, 0x89, 0x03 };
 	/* 40: REX with no bits still selects SIL instead of DH. */
 	static const u8 rex40[] = { 0x40, 0x88, 0x33 };
+	/*
+	 * Checked on hardware (objdump 2.40 gets these wrong): prefixes
+	 * before an ignored REX still count.  67 40 66 A1: 4-byte moffs,
+	 * 16-bit load; 66 49 F3 AB: rep stosw.
+	 */
+	static const u8 adsize_rex_opsize[] = { 0x67, 0x40, 0x66, 0xa1,
+						0x00, 0x00, 0x00, 0x10 };
+	static const u8 opsize_rex_rep[] = { 0x66, 0x49, 0xf3, 0xab };
 	/* 40-4F are INC/DEC outside 64-bit mode. */
 	static const u8 inc_eax[] = { 0x40, 0x89, 0x03 };
 
@@ -216,6 +224,15 @@ TEST(prefix_rules)
 	EXPECT_EQ(KVMX_RDX, insn.reg);
 	EXPECT_TRUE(insn.reg_high8);
 	EXPECT_EQ(-EINVAL, kvmx_decode(inc_eax, 3, 32, &insn));
+	ASSERT_EQ(0, kvmx_decode(adsize_rex_opsize, 8, 64, &insn));
+	EXPECT_EQ(8, insn.len);
+	EXPECT_EQ(2, insn.mem_bytes);
+	EXPECT_EQ(4, insn.addr_bytes);
+	EXPECT_EQ(0x10000000, insn.disp);
+	ASSERT_EQ(0, kvmx_decode(opsize_rex_rep, 4, 64, &insn));
+	EXPECT_EQ(KVMX_OP_STOS, insn.op);
+	EXPECT_EQ(2, insn.mem_bytes);
+	EXPECT_EQ(0, insn.rex);
 }
 
 TEST(rex_x_index_r12)
