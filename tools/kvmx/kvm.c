@@ -170,9 +170,10 @@ void *kvm__gpa(uint64_t gpa, uint64_t len)
 
 /*
  * The guest sees no local APIC: Linux then drives the i8259 PIC and the
- * i8254 PIT that we emulate.  The KVM paravirtual clock stays (so no
- * PIT-based TSC calibration is needed); features that need an in-kernel
- * APIC go.
+ * i8254 PIT that we emulate.  The hypervisor bit is set (KVM does not
+ * report it; without it Linux never looks at the KVM leaves) so that the
+ * guest uses the KVM paravirtual clock and needs no PIT-based TSC
+ * calibration; paravirtual features that need an in-kernel APIC go.
  */
 static void filter_cpuid(struct kvm_cpuid2 *cpuid)
 {
@@ -187,6 +188,7 @@ static void filter_cpuid(struct kvm_cpuid2 *cpuid)
 		case 1:
 			e->edx &= ~(1u << 9);			/* APIC */
 			e->ecx &= ~((1u << 21) | (1u << 24));	/* x2APIC, TSC-DL */
+			e->ecx |= 1u << 31;	/* hypervisor: find kvmclock */
 			e->ebx &= 0x0000ffff;			/* APIC ID 0 */
 			e->ebx |= 1u << 16;
 			break;
@@ -456,7 +458,10 @@ int kvm__run_vcpu(void)
 		case KVM_EXIT_INTR:
 			break;
 		case KVM_EXIT_SHUTDOWN:
-			pr_dbg("triple fault: guest reset");
+			if (kvm.opts->debug) {
+				warnx_("triple fault: guest reset");
+				dump_regs();
+			}
 			return KVMX_EXIT_RESET;
 		case KVM_EXIT_SYSTEM_EVENT:
 			if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)

@@ -138,6 +138,7 @@ void event__start(void);
 /* term.c: the host terminal */
 void term__init(void);
 void term__restore(void);
+bool term__is_raw(void);
 void term__write(const void *buf, size_t len);
 
 /* net.c: virtio-net over legacy virtio-pci */

@@ -27,16 +27,21 @@
 
 struct kvmx_vm kvm = { .exit_code = -1, .ram_fd = -1 };
 
+/**
+ * warnx_() - print one "kvmx: ..." line on stderr while the guest runs
+ * @fmt: printf format of the message (no trailing newline)
+ *
+ * The terminal stays in raw mode, so the line ends with CR LF there.
+ */
 void warnx_(const char *fmt, ...)
 {
 	va_list ap;
 
-	term__restore();
 	fputs("kvmx: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputs(term__is_raw() ? "\r\n" : "\n", stderr);
 }
 
 /**

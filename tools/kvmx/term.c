@@ -31,6 +31,14 @@ void term__restore(void)
 	}
 }
 
+/**
+ * term__is_raw() - is the terminal in raw mode now?
+ */
+bool term__is_raw(void)
+{
+	return raw_active;
+}
+
 static void term_signal(int sig)
 {
 	term__restore();
