@@ -89,6 +89,19 @@ struct kvmx_mmu {
 
 struct kvmx_ioeventfd;
 
+/* Pages kept ready so that mapping never allocates under mmu_lock. */
+#define KVMX_PT_CACHE_PAGES	5
+
+/**
+ * struct kvmx_pt_cache - zeroed page-table pages kept by a vCPU
+ * @pages: the pages
+ * @nr: how many are left
+ */
+struct kvmx_pt_cache {
+	struct page *pages[KVMX_PT_CACHE_PAGES];
+	int nr;
+};
+
 /**
  * struct kvmx_vm - one virtual machine (a KVM_CREATE_VM fd)
  * @kref: the VM fd and each vCPU fd hold a reference
@@ -224,6 +237,7 @@ struct kvmx_msrs {
  * @exc_has_error: it carries an error code
  * @exc_error: the error code
  * @shutdown: the guest triple faulted; it stays shut down
+ * @mmu_cache: page-table pages for this vCPU's nested page faults
  * @stats: exit counts, enum kvmx_exit_stat
  * @debugfs: per-vCPU debugfs directory
  * @arch: backend private state
@@ -253,6 +267,7 @@ struct kvmx_vcpu {
 	bool exc_has_error;
 	u32 exc_error;
 	bool shutdown;
+	struct kvmx_pt_cache mmu_cache;
 	u64 stats[KVMX_NR_EXIT_STATS];
 	struct dentry *debugfs;
 	void *arch;
@@ -330,6 +345,8 @@ int kvmx_mmu_page_fault(struct kvmx_vcpu *vcpu, u64 gpa, bool write,
 bool kvmx_mmu_zap_gfn_range(struct kvmx_vm *vm, u64 start, u64 end);
 void kvmx_flush_remote_tlbs(struct kvmx_vm *vm);
 u64 kvmx_mmu_root_pa(struct kvmx_vm *vm);
+int kvmx_pt_cache_topup(struct kvmx_pt_cache *c);
+void kvmx_pt_cache_free(struct kvmx_pt_cache *c);
 
 /* mmu/notifier.c */
 int kvmx_mmu_notifier_register(struct kvmx_vm *vm);

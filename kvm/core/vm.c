@@ -30,6 +30,7 @@ static void kvmx_vm_destroy(struct kref *kref)
 		struct kvmx_vcpu *vcpu = vm->vcpus[i];
 
 		kvmx_ops->vcpu_free(vcpu);
+		kvmx_pt_cache_free(&vcpu->mmu_cache);
 		fpu_free_guest_fpstate(&vcpu->guest_fpu);
 		kfree(vcpu->cpuid);
 		free_page((unsigned long)vcpu->run);

@@ -95,8 +95,7 @@ static struct page *kvmx_get_page(unsigned long hva, bool write,
 		return page;
 	}
 	*writable = write;
-	if (get_user_pages_unlocked(hva, 1, &page,
-				    write ? FOLL_WRITE : 0) != 1)
+	if (get_user_pages_fast(hva, 1, write ? FOLL_WRITE : 0, &page) != 1)
 		return NULL;
 	return page;
 }
@@ -116,7 +115,7 @@ int kvmx_mmu_page_fault(struct kvmx_vcpu *vcpu, u64 gpa, bool write,
 			bool fetch)
 {
 	struct kvmx_vm *vm = vcpu->vm;
-	struct kvmx_pt_cache cache = { };
+	struct kvmx_pt_cache *cache = &vcpu->mmu_cache;
 	const struct kvmx_memslot *s;
 	struct kvmx_memslot slot;
 	u64 gfn = gpa >> PAGE_SHIFT;
@@ -133,22 +132,18 @@ retry:
 		slot = *s;
 	seq = vm->mmu_seq;
 	spin_unlock(&vm->mmu_lock);
-	if (!s || (write && (slot.flags & KVM_MEM_READONLY))) {
-		kvmx_pt_cache_free(&cache);
+	if (!s || (write && (slot.flags & KVM_MEM_READONLY)))
 		return kvmx_handle_mmio(vcpu, gpa, write);
-	}
 	smp_rmb();
 
-	r = kvmx_pt_cache_topup(&cache);
+	r = kvmx_pt_cache_topup(cache);
 	if (r)
-		goto out;
+		return r;
 	hva = slot.hva + ((gfn - slot.base_gfn) << PAGE_SHIFT);
 	page = kvmx_get_page(hva, write,
 			     !(slot.flags & KVM_MEM_READONLY), &writable);
-	if (!page) {
-		r = -EFAULT;
-		goto out;
-	}
+	if (!page)
+		return -EFAULT;
 
 	spin_lock(&vm->mmu_lock);
 	if (vm->mmu_invalidating || vm->mmu_seq != seq) {
@@ -158,12 +153,8 @@ retry:
 		goto retry;
 	}
 	r = kvmx_pt_map(&vm->mmu, kvmx_fmt, gfn, page_to_pfn(page), writable,
-			&cache);
+			cache);
 	spin_unlock(&vm->mmu_lock);
 	put_page(page);
-	if (!r)
-		r = KVMX_EXIT_CONTINUE;
-out:
-	kvmx_pt_cache_free(&cache);
-	return r;
+	return r ? r : KVMX_EXIT_CONTINUE;
 }

@@ -29,23 +29,8 @@ struct kvmx_pt_fmt {
 	u64 addr_mask;
 };
 
-/* Pages kept ready so that mapping never allocates under mmu_lock. */
-#define KVMX_PT_CACHE_PAGES	5
-
-/**
- * struct kvmx_pt_cache - preallocated table pages for one fault
- * @pages: zeroed pages
- * @nr: how many are left
- */
-struct kvmx_pt_cache {
-	struct page *pages[KVMX_PT_CACHE_PAGES];
-	int nr;
-};
-
 extern const struct kvmx_pt_fmt kvmx_npt_fmt;
 
-int kvmx_pt_cache_topup(struct kvmx_pt_cache *c);
-void kvmx_pt_cache_free(struct kvmx_pt_cache *c);
 int kvmx_pt_init(struct kvmx_mmu *mmu, int levels);
 void kvmx_pt_free(struct kvmx_mmu *mmu);
 int kvmx_pt_map(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,

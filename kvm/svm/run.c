@@ -61,8 +61,8 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 	struct kvmx_svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct kvmx_svm_cpu *sd;
-	u64 host_xcr0 = 0, tlb_gen;
-	bool swap_xcr0;
+	u64 host_xcr0 = 0, guest_xcr0, tlb_gen;
+	bool has_xsave;
 	int cpu;
 
 	preempt_disable();
@@ -97,14 +97,12 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 	vmcb->save.rflags = vcpu->rflags;
 
 	kvmx_clgi();
-	swap_xcr0 = (vmcb->save.cr4 & X86_CR4_OSXSAVE) &&
-		    boot_cpu_has(X86_FEATURE_XSAVE);
-	if (swap_xcr0) {
+	has_xsave = boot_cpu_has(X86_FEATURE_XSAVE);
+	if (has_xsave) {
 		host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-		if (host_xcr0 != vcpu->xcr0)
+		if ((vmcb->save.cr4 & X86_CR4_OSXSAVE) &&
+		    host_xcr0 != vcpu->xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
-		else
-			swap_xcr0 = false;
 	}
 
 	/* GIF=0: IF=1 only decides that interrupts end the guest's turn. */
@@ -112,8 +110,18 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 	kvmx_svm_vmrun(svm->vmcb_pa, vcpu->regs, sd->host_save_pa);
 	raw_local_irq_disable();
 
-	if (swap_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	/*
+	 * Whatever the hardware XCR0 is now belongs to the guest: the one we
+	 * loaded, or one a CPU without the XSETBV intercept let it write.
+	 */
+	if (has_xsave) {
+		guest_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		if (guest_xcr0 != host_xcr0) {
+			if (vmcb->save.cr4 & X86_CR4_OSXSAVE)
+				vcpu->xcr0 = guest_xcr0;
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+		}
+	}
 	kvmx_stgi();
 	/* #VMEXIT disables all breakpoints; give the host its own back. */
 	if (hw_breakpoint_active())
