@@ -19,6 +19,7 @@
 #define KVMX_KSM_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
@@ -30,7 +31,7 @@
 
 #define KVMX_KSM_SLOT_LOCKS	16
 /* Largest region, in pages (16 TiB with 4 KiB pages). */
-#define KVMX_KSM_MAX_PAGES	(1UL << 32)
+#define KVMX_KSM_MAX_PAGES	BIT_ULL(32)
 /* Slot entry of a page merged with the kernel zero page. */
 #define KVMX_KSM_ZERO_ENTRY	xa_mk_value(1)
 
@@ -53,7 +54,7 @@ struct kvmx_ksm_region {
 	struct address_space mapping;
 	struct xarray pages;
 	struct xarray items;
-	struct mutex slot_lock[KVMX_KSM_SLOT_LOCKS];
+	struct mutex slot_lock[KVMX_KSM_SLOT_LOCKS];	/* see above */
 	struct list_head link;
 	u64 id;
 	atomic_long_t nr_private;
@@ -124,7 +125,7 @@ struct kvmx_ksm_stable {
  * @wait: the scanner sleeps here
  */
 struct kvmx_ksm_state {
-	struct mutex lock;
+	struct mutex lock;		/* see the locking rules */
 	struct list_head regions;
 	struct rb_root stable;
 	struct rb_root unstable;

@@ -144,7 +144,7 @@ static struct page *kvmx_ksm_cow_locked(struct kvmx_ksm_region *r,
  */
 int kvmx_ksm_break_cow(struct kvmx_ksm_region *r, pgoff_t index)
 {
-	struct mutex *lock = kvmx_ksm_slot_lock(r, index);
+	struct mutex *lock = kvmx_ksm_slot_lock(r, index); /* slot's */
 	struct page *page;
 	void *entry;
 	int err = 0;
@@ -176,7 +176,7 @@ static vm_fault_t kvmx_ksm_fault(struct vm_fault *vmf)
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	pgoff_t index = vmf->pgoff;
 	struct page *page;
-	struct mutex *lock;
+	struct mutex *lock;	/* the slot's */
 	vm_fault_t ret;
 	void *entry;
 
@@ -212,7 +212,7 @@ static vm_fault_t kvmx_ksm_page_mkwrite(struct vm_fault *vmf)
 	struct kvmx_ksm_region *r = vmf->vma->vm_file->private_data;
 	struct page *page = vmf->page;
 	pgoff_t index = vmf->pgoff;
-	struct mutex *lock;
+	struct mutex *lock;	/* the slot's */
 	vm_fault_t ret;
 
 	lock = kvmx_ksm_slot_lock(r, index);
@@ -248,7 +248,7 @@ static vm_fault_t kvmx_ksm_pfn_mkwrite(struct vm_fault *vmf)
 	struct kvmx_ksm_region *r = vmf->vma->vm_file->private_data;
 	pgoff_t index = vmf->pgoff;
 	struct page *page;
-	struct mutex *lock;
+	struct mutex *lock;	/* the slot's */
 	vm_fault_t ret = VM_FAULT_NOPAGE;
 	void *entry;
 

@@ -99,7 +99,7 @@ void kvmx_ksm_region_forget(struct kvmx_ksm_region *r)
 static struct mutex *kvmx_ksm_freeze(struct kvmx_ksm_region *r,
 				     pgoff_t index, struct page *page)
 {
-	struct mutex *lock = kvmx_ksm_slot_lock(r, index);
+	struct mutex *lock = kvmx_ksm_slot_lock(r, index); /* slot's */
 
 	mutex_lock(lock);
 	if (xa_load(&r->pages, index) != page)
@@ -174,7 +174,7 @@ static void kvmx_ksm_merge_pair(struct kvmx_ksm_item *item, struct page *page,
 	pgoff_t i2 = other->index;
 	struct page *page2 = xa_load(&r2->pages, i2);
 	struct kvmx_ksm_stable *s;
-	struct mutex *lock;
+	struct mutex *lock;	/* the slot's */
 
 	kvmx_ksm_item_untree(other);
 	lock = kvmx_ksm_freeze(r2, i2, page2);
@@ -372,6 +372,18 @@ static void kvmx_ksm_scan_batch(unsigned int budget)
 	}
 }
 
+static bool kvmx_ksm_should_wake(void)
+{
+	return kthread_should_stop() ||
+	       READ_ONCE(kvmx_ksm.run) == KVMX_KSM_RUN_MERGE;
+}
+
+static void kvmx_ksm_sleep(unsigned long timeout)
+{
+	wait_event_freezable_timeout(kvmx_ksm.wait, kthread_should_stop(),
+				     timeout);
+}
+
 static int kvmx_ksm_thread(void *unused)
 {
 	unsigned int ms;
@@ -387,15 +399,12 @@ static int kvmx_ksm_thread(void *unused)
 		if (READ_ONCE(kvmx_ksm.run) == KVMX_KSM_RUN_MERGE) {
 			ms = READ_ONCE(kvmx_ksm.sleep_millisecs);
 			if (ms)
-				wait_event_freezable_timeout(kvmx_ksm.wait,
-					kthread_should_stop(),
-					msecs_to_jiffies(ms));
+				kvmx_ksm_sleep(msecs_to_jiffies(ms));
 			else
 				cond_resched();
 		} else {
 			wait_event_freezable(kvmx_ksm.wait,
-				kthread_should_stop() ||
-				READ_ONCE(kvmx_ksm.run) == KVMX_KSM_RUN_MERGE);
+					     kvmx_ksm_should_wake());
 		}
 	}
 	return 0;
@@ -413,7 +422,7 @@ int kvmx_ksm_unmerge_all(void)
 {
 	struct kvmx_ksm_region *r;
 	unsigned long index;
-	struct mutex *lock;
+	struct mutex *lock;	/* the slot's */
 	void *entry;
 	int err = 0;
 

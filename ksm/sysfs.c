@@ -90,6 +90,7 @@ static ssize_t max_page_sharing_store(struct kobject *kobj,
 				      struct kobj_attribute *attr,
 				      const char *buf, size_t count)
 {
+	long nodes;
 	long long val;
 	int err;
 
@@ -98,8 +99,8 @@ static ssize_t max_page_sharing_store(struct kobject *kobj,
 	mutex_lock(&kvmx_ksm.lock);
 	/* Dead nodes do not count as shared; drop them first. */
 	kvmx_ksm_stable_prune();
-	err = kvmx_ksm_check_max_sharing(val, kvmx_ksm.max_page_sharing,
-			atomic_long_read(&kvmx_ksm.stable_total));
+	nodes = atomic_long_read(&kvmx_ksm.stable_total);
+	err = kvmx_ksm_check_max_sharing(val, kvmx_ksm.max_page_sharing, nodes);
 	if (!err)
 		WRITE_ONCE(kvmx_ksm.max_page_sharing, val);
 	mutex_unlock(&kvmx_ksm.lock);

@@ -37,12 +37,12 @@ TEST_F(knobs, defaults_and_modes)
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rw); i++) {
 		snprintf(path, sizeof(path), KSM_DIR "%s", rw[i]);
 		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", rw[i]);
 		EXPECT_EQ(0644, st.st_mode & 0777) TH_LOG("%s", rw[i]);
 	}
-	for (i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ro); i++) {
 		snprintf(path, sizeof(path), KSM_DIR "%s", ro[i]);
 		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", ro[i]);
 		EXPECT_EQ(0444, st.st_mode & 0777) TH_LOG("%s", ro[i]);
