@@ -32,7 +32,7 @@ struct kvmx_rx_bufs {
 static int kvmx_rx_gather(struct kvmx_vq *vq, u64 want, bool mergeable,
 			  struct kvmx_rx_bufs *b)
 {
-	struct vring_used_elem *heads = vq->heads + vq->nheads;
+	struct kvmx_used *heads = vq->heads + vq->nheads;
 	u32 max_heads = vq->num - vq->nheads;
 	struct kvmx_vring_chain c;
 	int r;

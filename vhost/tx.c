@@ -51,6 +51,7 @@ static void kvmx_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 		atomic64_inc(&vq->zc_ok);
 	else
 		atomic64_inc(&vq->zc_errors);
+	/* Pairs with the acquire in kvmx_zc_retire(). */
 	smp_store_release(&slot->state, success ? KVMX_ZC_DONE :
 			  KVMX_ZC_FAILED);
 	kvmx_work_queue(n, KVMX_WORK_TX);
@@ -93,6 +94,7 @@ void kvmx_zc_retire(struct kvmx_vq *vq)
 		return;
 	while (vq->zc_done != vq->zc_upend) {
 		struct kvmx_zc_slot *s = &vq->zc[vq->zc_done % KVMX_ZC_SLOTS];
+		/* Pairs with the release in kvmx_zc_complete(). */
 		u8 state = smp_load_acquire(&s->state);
 
 		if (state != KVMX_ZC_DONE && state != KVMX_ZC_FAILED)

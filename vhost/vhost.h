@@ -82,8 +82,20 @@ struct kvmx_zc_slot {
 	bool zerocopy;
 };
 
+/* A used entry before it is written to the ring (CPU byte order). */
+struct kvmx_used {
+	u32 id;
+	u32 len;
+};
+
+/* The same as it sits in the used ring. */
+struct kvmx_used_le {
+	__le32 id;
+	__le32 len;
+};
+
 struct kvmx_vq {
-	struct mutex mutex;
+	struct mutex mutex;		/* held by the worker while it runs */
 	struct kvmx_vhost_net *net;
 	unsigned int index;
 
@@ -115,7 +127,7 @@ struct kvmx_vq {
 	/* Scratch for the handler (vq->mutex held). */
 	struct iovec iov[KVMX_MAX_SEGS];
 	u64 iov_gpa[KVMX_MAX_SEGS];
-	struct vring_used_elem *heads;	/* num entries */
+	struct kvmx_used *heads;	/* num entries */
 	u32 nheads;			/* pending in heads[] */
 
 	/* Zero-copy TX ring (TX queue only). */

@@ -250,7 +250,7 @@ int kvmx_vq_flush_used(struct kvmx_vq *vq)
 	first = vq->last_used_idx & (vq->num - 1);
 	for (i = 0; i < n; i++) {
 		u32 slot = (first + i) & (vq->num - 1);
-		struct vring_used_elem e = {
+		struct kvmx_used_le e = {
 			.id = cpu_to_le32(vq->heads[i].id),
 			.len = cpu_to_le32(vq->heads[i].len),
 		};
@@ -567,7 +567,7 @@ long kvmx_vq_ioctl(struct kvmx_vhost_net *n, unsigned int ioctl,
 		kvmx_poll_stop(&vq->kick_poll);
 		old_kick = vq->kick;
 		vq->kick = kick;
-		restart_poll = kick != NULL;
+		restart_poll = !!kick;
 		break;
 	case VHOST_SET_VRING_CALL:
 	case VHOST_SET_VRING_ERR:

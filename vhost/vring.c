@@ -209,12 +209,13 @@ static int kvmx_vring_add_buffer(const struct kvmx_vring_walk *w,
 	return 0;
 }
 
-static void kvmx_vring_desc_from_le(struct kvmx_vring_desc *d)
+static void kvmx_vring_desc_from_le(struct kvmx_vring_desc *d,
+				    const struct kvmx_vring_desc_le *raw)
 {
-	d->addr = le64_to_cpu(d->addr);
-	d->len = le32_to_cpu(d->len);
-	d->flags = le16_to_cpu(d->flags);
-	d->next = le16_to_cpu(d->next);
+	d->addr = le64_to_cpu(raw->addr);
+	d->len = le32_to_cpu(raw->len);
+	d->flags = le16_to_cpu(raw->flags);
+	d->next = le16_to_cpu(raw->next);
 }
 
 /**
@@ -228,6 +229,7 @@ static void kvmx_vring_desc_from_le(struct kvmx_vring_desc *d)
 int kvmx_vring_walk_chain(const struct kvmx_vring_walk *w, u16 head,
 			  struct kvmx_vring_chain *c)
 {
+	struct kvmx_vring_desc_le raw;
 	struct kvmx_vring_desc d;
 	u64 ind_gpa = 0;
 	u32 table_size = w->num;
@@ -253,18 +255,18 @@ int kvmx_vring_walk_chain(const struct kvmx_vring_walk *w, u16 head,
 			return -EINVAL;
 		}
 		if (indirect) {
-			r = kvmx_vring_read_gpa(w, &d, ind_gpa +
+			r = kvmx_vring_read_gpa(w, &raw, ind_gpa +
 						(u64)idx * KVMX_VRING_DESC_SIZE,
-						sizeof(d), c);
+						sizeof(raw), c);
 			if (r)
 				return r;
-		} else if (w->read(w->ctx, &d, w->desc_uva +
+		} else if (w->read(w->ctx, &raw, w->desc_uva +
 				   (u64)idx * KVMX_VRING_DESC_SIZE,
-				   sizeof(d))) {
+				   sizeof(raw))) {
 			c->fault = KVMX_VRING_FAULT;
 			return -EFAULT;
 		}
-		kvmx_vring_desc_from_le(&d);
+		kvmx_vring_desc_from_le(&d, &raw);
 
 		if (d.flags & KVMX_VRING_F_INDIRECT) {
 			if (indirect) {

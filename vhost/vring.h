@@ -37,6 +37,14 @@ typedef __u64 u64;
 #define KVMX_VRING_F_INDIRECT	4
 
 /* One descriptor as laid out in guest memory (little endian). */
+struct kvmx_vring_desc_le {
+	__le64 addr;
+	__le32 len;
+	__le16 flags;
+	__le16 next;
+};
+
+/* The same, in CPU byte order. */
 struct kvmx_vring_desc {
 	u64 addr;
 	u32 len;

@@ -58,6 +58,7 @@ static int kvmx_worker_fn(void *data)
 		if (pending & BIT(KVMX_WORK_RX))
 			kvmx_rx_run(n);
 		if (seq != READ_ONCE(n->flush_done)) {
+			/* The pass is done before flushers see it. */
 			smp_store_release(&n->flush_done, seq);
 			wake_up_all(&n->flush_wq);
 		}
@@ -65,6 +66,14 @@ static int kvmx_worker_fn(void *data)
 	}
 	kthread_unuse_mm(n->mm);
 	return 0;
+}
+
+static bool kvmx_flush_passed(struct kvmx_vhost_net *n, int seq)
+{
+	/* Pairs with the release in the worker loop. */
+	int done = smp_load_acquire(&n->flush_done);
+
+	return done - seq >= 0;
 }
 
 /**
@@ -79,8 +88,7 @@ void kvmx_worker_flush(struct kvmx_vhost_net *n)
 		return;
 	seq = atomic_inc_return(&n->flush_req);
 	wake_up_process(n->worker);
-	wait_event(n->flush_wq,
-		   (int)(smp_load_acquire(&n->flush_done) - seq) >= 0);
+	wait_event(n->flush_wq, kvmx_flush_passed(n, seq));
 }
 
 /**

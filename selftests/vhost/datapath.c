@@ -10,6 +10,7 @@
  * interface must land in the RX buffers behind a virtio-net header.
  */
 #include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,27 @@ static void dp_open(struct __test_metadata *_metadata, FIXTURE_DATA(dp) *self,
 	self->opened = true;
 }
 
+/* Log files matching @pattern: diagnostics for a failure. */
+static void dp_dump(const char *pattern)
+{
+	char buf[2048];
+	glob_t g;
+	size_t i;
+
+	if (glob(pattern, 0, NULL, &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		char *line, *save;
+
+		if (kvmx_read_file(g.gl_pathv[i], buf, sizeof(buf)) < 0)
+			continue;
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			printf("# %s: %s\n", g.gl_pathv[i], line);
+	}
+	globfree(&g);
+}
+
 /* Send @count frames of @len bytes in batches; check each on AF_PACKET. */
 static void do_tx(struct __test_metadata *_metadata, struct vnet *v,
 			 unsigned int count, size_t len, unsigned int batch)
@@ -96,6 +118,9 @@ static void do_tx(struct __test_metadata *_metadata, struct vnet *v,
 			TH_LOG("used %u of %u", (uint16_t)(vnet_used_idx(&v->tx) - start), sent);
 		while (seen < sent) {
 			ssize_t r = vnet_pkt_recv(v, got, sizeof(got), 2000);
+
+			if (r < 0)
+				dp_dump("/sys/kernel/debug/kvmx_vhost_net/*/tx");
 
 			ASSERT_LT(0, r) TH_LOG("frame %u missing", seen);
 			ASSERT_TRUE(vnet_check_frame(got, r, len, seen))

@@ -183,7 +183,7 @@ static inline int vnet_tap_open(struct vnet *v)
 	struct sockaddr_ll sll = { 0 };
 	char path[128];
 	int hdr = v->hdr_len;
-	int fd;
+	int fd, rcvbuf;
 
 	v->tap = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (v->tap < 0)
@@ -211,6 +211,9 @@ static inline int vnet_tap_open(struct vnet *v)
 			htons(VNET_ETHERTYPE));
 	if (v->pkt < 0)
 		return -1;
+	/* Room for long bursts of small frames (root may exceed rmem_max). */
+	rcvbuf = 8 << 20;
+	setsockopt(v->pkt, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(VNET_ETHERTYPE);
 	sll.sll_ifindex = v->ifindex;
