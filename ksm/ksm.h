@@ -84,6 +84,8 @@ struct kvmx_ksm_item {
  * @chain: KSM pages with equal content (several once one reaches
  *         max_page_sharing) form a ring; one of them is in the tree
  * @in_tree: this one represents the ring in the tree
+ * @sum_node: in kvmx_ksm.stable_sums, ordered by @sum, if @in_tree
+ * @sum: checksum of the content
  * @page: the page; page_private(@page) points back here
  * @sharers: slots mapping @page plus the scanner's reservation; at 0 the
  *           node is dead (content still valid) until the scanner prunes
@@ -93,6 +95,8 @@ struct kvmx_ksm_stable {
 	struct rb_node node;
 	struct list_head chain;
 	bool in_tree;
+	struct rb_node sum_node;
+	u64 sum;
 	struct page *page;
 	atomic_t sharers;
 };
@@ -102,6 +106,7 @@ struct kvmx_ksm_stable {
  * @lock: see the locking rules above
  * @regions: all live regions
  * @stable: stable tree
+ * @stable_sums: the stable tree's nodes again, ordered by checksum
  * @unstable: unstable tree of scan round @seq
  * @seq: current scan round (starts at 1)
  * @cursor: region being scanned, NULL to start over
@@ -128,6 +133,7 @@ struct kvmx_ksm_state {
 	struct mutex lock;		/* see the locking rules */
 	struct list_head regions;
 	struct rb_root stable;
+	struct rb_root stable_sums;
 	struct rb_root unstable;
 	unsigned long seq;
 	struct kvmx_ksm_region *cursor;
@@ -175,6 +181,8 @@ static inline struct kvmx_ksm_stable *kvmx_ksm_page_stable(struct page *p)
 void kvmx_ksm_stable_put(struct kvmx_ksm_stable *s);
 void kvmx_ksm_stable_prune(void);
 struct kvmx_ksm_stable *kvmx_ksm_stable_find(const void *kaddr);
+struct kvmx_ksm_stable *kvmx_ksm_stable_find_sum(u64 sum);
+u64 kvmx_ksm_checksum(const void *addr);
 struct kvmx_ksm_stable *kvmx_ksm_stable_new(struct page *page, int sharers);
 void kvmx_ksm_stable_undo(struct kvmx_ksm_stable *s);
 int kvmx_ksm_stable_init(void);

@@ -14,6 +14,7 @@ struct kvmx_ksm_state kvmx_ksm = {
 	.lock = __MUTEX_INITIALIZER(kvmx_ksm.lock),
 	.regions = LIST_HEAD_INIT(kvmx_ksm.regions),
 	.stable = RB_ROOT,
+	.stable_sums = RB_ROOT,
 	.unstable = RB_ROOT,
 	.seq = 1,
 	.run = KVMX_KSM_RUN_STOP,

@@ -40,7 +40,13 @@ MODULE_PARM_DESC(first_pass_merge,
 		 "Let a page seen for the first time into the unstable tree (default N: wait one scan round, as upstream)");
 static u64 kvmx_ksm_zero_sum;
 
-static u64 kvmx_ksm_checksum(const void *addr)
+/**
+ * kvmx_ksm_checksum() - the scanner's page checksum
+ * @addr: page content
+ *
+ * Return: xxhash of the page.
+ */
+u64 kvmx_ksm_checksum(const void *addr)
 {
 	return xxhash(addr, PAGE_SIZE, 0);
 }
@@ -259,6 +265,22 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 	if (!item)
 		return;
 	kvmx_ksm_item_untree(item);
+
+	/*
+	 * A KSM page with the checksum this page had last time: freeze the
+	 * page and compare once, instead of comparing during the lookup and
+	 * again under the freeze.
+	 */
+	if (item->sum.valid) {
+		s = kvmx_ksm_stable_find_sum(item->sum.value);
+		if (s) {
+			if (!kvmx_ksm_merge_stable(r, index, page, s)) {
+				kvmx_ksm_item_free(item);
+				return;
+			}
+			kvmx_ksm_stable_put(s);
+		}
+	}
 
 	addr = kmap_local_page(page);
 	s = kvmx_ksm_stable_find(addr);

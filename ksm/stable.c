@@ -65,6 +65,63 @@ static struct kvmx_ksm_stable *kvmx_ksm_chain_pick(struct kvmx_ksm_stable *h)
 	return NULL;
 }
 
+/* Reserve one sharer on a node of @head's chain with room. */
+static struct kvmx_ksm_stable *kvmx_ksm_stable_reserve(struct kvmx_ksm_stable *h)
+{
+	struct kvmx_ksm_stable *s = kvmx_ksm_chain_pick(h);
+
+	if (!s)
+		return NULL;
+	/* Only the scanner increments, so a dead node stays dead until here. */
+	if (!atomic_inc_not_zero(&s->sharers)) {
+		atomic_set(&s->sharers, 1);
+		atomic_long_inc(&kvmx_ksm.stable_nodes);
+	}
+	return s;
+}
+
+static void kvmx_ksm_sums_insert(struct kvmx_ksm_stable *s)
+{
+	struct rb_node **link = &kvmx_ksm.stable_sums.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (s->sum < rb_entry(parent, struct kvmx_ksm_stable,
+				      sum_node)->sum)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&s->sum_node, parent, link);
+	rb_insert_color(&s->sum_node, &kvmx_ksm.stable_sums);
+}
+
+/**
+ * kvmx_ksm_stable_find_sum() - a KSM page whose checksum is @sum
+ * @sum: a page's checksum from the scanner's previous visit
+ *
+ * A hint, not a match: the caller compares contents (under the freeze)
+ * before merging.  One sharer is reserved as for kvmx_ksm_stable_find().
+ *
+ * Return: the node, or NULL.
+ */
+struct kvmx_ksm_stable *kvmx_ksm_stable_find_sum(u64 sum)
+{
+	struct rb_node *n = kvmx_ksm.stable_sums.rb_node;
+	struct kvmx_ksm_stable *s;
+
+	while (n) {
+		s = rb_entry(n, struct kvmx_ksm_stable, sum_node);
+		if (sum < s->sum)
+			n = n->rb_left;
+		else if (sum > s->sum)
+			n = n->rb_right;
+		else
+			return kvmx_ksm_stable_reserve(s);
+	}
+	return NULL;
+}
+
 /**
  * kvmx_ksm_stable_find() - find a KSM page with content @kaddr and room
  * @kaddr: content to look for
@@ -76,22 +133,14 @@ static struct kvmx_ksm_stable *kvmx_ksm_chain_pick(struct kvmx_ksm_stable *h)
  */
 struct kvmx_ksm_stable *kvmx_ksm_stable_find(const void *kaddr)
 {
-	struct kvmx_ksm_stable *s;
 	struct rb_node *n;
 
 	n = kvmx_ksm_tree_search(&kvmx_ksm.stable, kaddr, kvmx_ksm_stable_cmp,
 				 NULL, NULL);
 	if (!n)
 		return NULL;
-	s = kvmx_ksm_chain_pick(rb_entry(n, struct kvmx_ksm_stable, node));
-	if (!s)
-		return NULL;
-	/* Only the scanner increments, so a dead node stays dead until here. */
-	if (!atomic_inc_not_zero(&s->sharers)) {
-		atomic_set(&s->sharers, 1);
-		atomic_long_inc(&kvmx_ksm.stable_nodes);
-	}
-	return s;
+	return kvmx_ksm_stable_reserve(rb_entry(n, struct kvmx_ksm_stable,
+						node));
 }
 
 /**
@@ -116,6 +165,7 @@ struct kvmx_ksm_stable *kvmx_ksm_stable_new(struct page *page, int sharers)
 	get_page(page);
 	set_page_private(page, (unsigned long)s);
 	addr = kmap_local_page(page);
+	s->sum = kvmx_ksm_checksum(addr);
 	n = kvmx_ksm_tree_search(&kvmx_ksm.stable, addr, kvmx_ksm_stable_cmp,
 				 NULL, NULL);
 	if (n) {
@@ -124,6 +174,7 @@ struct kvmx_ksm_stable *kvmx_ksm_stable_new(struct page *page, int sharers)
 	} else {
 		kvmx_ksm_tree_insert(&kvmx_ksm.stable, addr, &s->node,
 				     kvmx_ksm_stable_cmp, NULL);
+		kvmx_ksm_sums_insert(s);
 		s->in_tree = true;
 	}
 	kunmap_local(addr);
@@ -140,11 +191,14 @@ static void kvmx_ksm_stable_unlink(struct kvmx_ksm_stable *s)
 	if (s->in_tree) {
 		if (list_empty(&s->chain)) {
 			rb_erase(&s->node, &kvmx_ksm.stable);
+			rb_erase(&s->sum_node, &kvmx_ksm.stable_sums);
 		} else {
 			next = list_first_entry(&s->chain,
 						struct kvmx_ksm_stable, chain);
 			rb_replace_node(&s->node, &next->node,
 					&kvmx_ksm.stable);
+			rb_replace_node(&s->sum_node, &next->sum_node,
+					&kvmx_ksm.stable_sums);
 			next->in_tree = true;
 		}
 		s->in_tree = false;

@@ -83,6 +83,8 @@ TEST_F(merge, different_content_does_not_merge)
 		p[i * PG + (i * 13) % PG] = 0x12 + i % 200;
 	ASSERT_EQ(0, ksm_set("run", 1));
 	ASSERT_EQ(0, ksm_wait_scans(3, 30));
+	/* Stopping waits for the scanner: the counters hold still. */
+	ASSERT_EQ(0, ksm_set("run", 0));
 	EXPECT_EQ(0, ksm_get("pages_shared"));
 	EXPECT_EQ(0, ksm_get("pages_sharing"));
 	/* Settled unique pages wait in the unstable tree. */
