@@ -127,9 +127,9 @@ struct kvmx_pt_cache {
 struct kvmx_vm {
 	struct kref kref;
 	struct mm_struct *mm;
-	struct mutex lock;
-	struct mutex slots_lock;
-	spinlock_t mmu_lock;
+	struct mutex lock;		/* vCPUs, ioeventfds */
+	struct mutex slots_lock;	/* slot changes */
+	spinlock_t mmu_lock;		/* slots, mmu, mmu_seq */
 	struct kvmx_memslot slots[KVMX_MAX_MEMSLOTS];
 	unsigned long mmu_seq;
 	long mmu_invalidating;
@@ -247,7 +247,7 @@ struct kvmx_vcpu {
 	int id;
 	struct kvm_run *run;
 	void *pio_data;
-	struct mutex mutex;
+	struct mutex mutex;		/* one vCPU ioctl at a time */
 	u64 regs[KVMX_NR_REGS];
 	u64 rip;
 	u64 rflags;

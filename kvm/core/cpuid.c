@@ -20,15 +20,19 @@
 #define KVMX_CPUID_OSXSAVE	BIT(27)
 #define KVMX_CPUID_APIC		BIT(9)
 
-/* Leaf 1 ECX: SSE3, PCLMUL, SSSE3, FMA, CX16, SSE4.1/4.2, MOVBE, POPCNT,
- * AES, XSAVE, AVX, F16C, RDRAND. */
+/*
+ * Leaf 1 ECX: SSE3, PCLMUL, SSSE3, FMA, CX16, SSE4.1/4.2, MOVBE, POPCNT,
+ * AES, XSAVE, AVX, F16C, RDRAND.
+ */
 #define KVMX_L1_ECX	(BIT(0) | BIT(1) | BIT(9) | BIT(12) | BIT(13) | \
 			 BIT(19) | BIT(20) | BIT(22) | BIT(23) | BIT(25) | \
 			 BIT(26) | BIT(28) | BIT(29) | BIT(30))
 /* Leaf 1 EDX: everything but DS, ACPI, TM, PBE. */
 #define KVMX_L1_EDX	(~(BIT(21) | BIT(22) | BIT(29) | BIT(31)))
-/* Leaf 7 EBX: FSGSBASE, BMI1, AVX2, SMEP, BMI2, ERMS, INVPCID, ADX, SMAP,
- * CLFLUSHOPT, CLWB, SHA. */
+/*
+ * Leaf 7 EBX: FSGSBASE, BMI1, AVX2, SMEP, BMI2, ERMS, INVPCID, ADX, SMAP,
+ * CLFLUSHOPT, CLWB, SHA.
+ */
 #define KVMX_L7_EBX	(BIT(0) | BIT(3) | BIT(5) | BIT(7) | BIT(8) | \
 			 BIT(9) | BIT(10) | BIT(19) | BIT(20) | BIT(23) | \
 			 BIT(24) | BIT(29))
@@ -65,7 +69,10 @@ static void kvmx_fixup_entry(struct kvm_cpuid_entry2 *e)
 			e->ecx &= KVMX_L7_ECX;
 			e->edx = 0;
 		} else {
-			e->eax = e->ebx = e->ecx = e->edx = 0;
+			e->eax = 0;
+			e->ebx = 0;
+			e->ecx = 0;
+			e->edx = 0;
 		}
 		break;
 	case 0xd:
@@ -74,7 +81,9 @@ static void kvmx_fixup_entry(struct kvm_cpuid_entry2 *e)
 			e->edx = xcr0 >> 32;
 		} else if (e->index == 1) {
 			e->eax &= BIT(0) | BIT(2);
-			e->ebx = e->ecx = e->edx = 0;
+			e->ebx = 0;
+			e->ecx = 0;
+			e->edx = 0;
 		}
 		break;
 	case 0x80000001:
@@ -249,7 +258,10 @@ void kvmx_cpuid_lookup(struct kvmx_vcpu *vcpu, u32 function, u32 index,
 {
 	int i;
 
-	*eax = *ebx = *ecx = *edx = 0;
+	*eax = 0;
+	*ebx = 0;
+	*ecx = 0;
+	*edx = 0;
 	for (i = 0; i < vcpu->cpuid_nent; i++) {
 		const struct kvm_cpuid_entry2 *e = &vcpu->cpuid[i];
 

@@ -78,6 +78,7 @@ static void kvmx_kick_nothing(void *info)
 void kvmx_flush_remote_tlbs(struct kvmx_vm *vm)
 {
 	atomic64_inc(&vm->tlb_gen);
+	/* Order the bump before the IPIs; entries read it with IRQs off. */
 	smp_mb__after_atomic();
 	if (READ_ONCE(vm->nr_vcpus))
 		on_each_cpu(kvmx_kick_nothing, NULL, 1);
@@ -134,7 +135,6 @@ retry:
 	spin_unlock(&vm->mmu_lock);
 	if (!s || (write && (slot.flags & KVM_MEM_READONLY)))
 		return kvmx_handle_mmio(vcpu, gpa, write);
-	smp_rmb();
 
 	r = kvmx_pt_cache_topup(cache);
 	if (r)

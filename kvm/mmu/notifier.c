@@ -40,8 +40,9 @@ static bool kvmx_zap_hva_range(struct kvmx_vm *vm, unsigned long start,
 	return zapped;
 }
 
-static int kvmx_mn_invalidate_range_start(struct mmu_notifier *mn,
-				const struct mmu_notifier_range *range)
+static int
+kvmx_mn_invalidate_range_start(struct mmu_notifier *mn,
+			       const struct mmu_notifier_range *range)
 {
 	struct kvmx_vm *vm = mn_to_vm(mn);
 	bool zapped;
@@ -56,8 +57,9 @@ static int kvmx_mn_invalidate_range_start(struct mmu_notifier *mn,
 	return 0;
 }
 
-static void kvmx_mn_invalidate_range_end(struct mmu_notifier *mn,
-				const struct mmu_notifier_range *range)
+static void
+kvmx_mn_invalidate_range_end(struct mmu_notifier *mn,
+			     const struct mmu_notifier_range *range)
 {
 	struct kvmx_vm *vm = mn_to_vm(mn);
 

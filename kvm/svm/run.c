@@ -67,16 +67,21 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 
 	preempt_disable();
 	local_irq_disable();
-	if (need_resched() || signal_pending(current)) {
+	sd = this_cpu_ptr(&kvmx_svm_cpu);
+	/* A CPU on its way offline has SVM off already: wait to migrate. */
+	if (need_resched() || signal_pending(current) || !sd->enabled) {
+		bool cpu_off = !sd->enabled;
+
 		local_irq_enable();
 		preempt_enable();
+		if (cpu_off)
+			schedule_timeout_interruptible(1);
 		return 0;
 	}
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 
 	cpu = smp_processor_id();
-	sd = this_cpu_ptr(&kvmx_svm_cpu);
 	if (svm->last_cpu != cpu || svm->asid_gen != sd->asid_gen) {
 		kvmx_svm_new_asid(svm, sd);
 		svm->last_cpu = cpu;
