@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <glob.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +241,20 @@ TEST_F(dp, rx_legacy_header)
 	ASSERT_EQ(10, self->v.hdr_len);
 	do_rx(_metadata, &self->v, 10, 300, 5, 0);
 	do_tx(_metadata, &self->v, 10, 300, 5);
+}
+
+TEST_F(dp, device_provides_header)
+{
+	/* VHOST_NET_F_VIRTIO_NET_HDR: a plain tap, the device adds/strips. */
+	dp_open(_metadata, self, BASE_FEATURES | F(VHOST_NET_F_VIRTIO_NET_HDR),
+		64, VNET_BUF_SIZE);
+	do_tx(_metadata, &self->v, 20, 200, 10);
+	do_rx(_metadata, &self->v, 20, 200, 10, 0);
+	vnet_close(&self->v);
+	dp_open(_metadata, self, F(VHOST_NET_F_VIRTIO_NET_HDR) |
+		F(VIRTIO_NET_F_MRG_RXBUF), 64, VNET_BUF_SIZE);
+	do_tx(_metadata, &self->v, 20, 1400, 10);
+	do_rx(_metadata, &self->v, 20, 1400, 10, 0);
 }
 
 TEST_F(dp, rx_mergeable_buffers)
@@ -506,6 +521,70 @@ TEST_F(dp, backend_detach_reattach)
 	/* Setting the same backend twice is a no-op. */
 	EXPECT_EQ(0, vnet_set_backend(v, 1, v->tap));
 	do_tx(_metadata, v, 5, 200, 5);
+}
+
+struct pump {
+	struct vnet *v;
+	volatile bool stop;
+	unsigned int queued;
+};
+
+/* Keep the TX ring full of 1000-byte frames until told to stop. */
+static void *pump_tx(void *arg)
+{
+	struct pump *p = arg;
+	struct vnet *v = p->v;
+	uint8_t frame[VNET_MAX_FRAME];
+
+	vnet_make_frame(frame, 1000, 0);
+	while (!p->stop) {
+		uint16_t used = vnet_used_idx(&v->tx);
+
+		while ((uint16_t)(v->tx.avail_idx - used) < v->tx.num) {
+			vnet_tx_add(v, frame, 1000);
+			p->queued++;
+		}
+		vnet_publish(&v->tx);
+		vnet_kick(&v->tx);
+		usleep(200);
+	}
+	return NULL;
+}
+
+TEST_F(dp, switch_backend_under_traffic)
+{
+	struct vnet *v = &self->v;
+	struct pump p = { .v = v };
+	int taps[3], pkts[2], i;
+	pthread_t t;
+
+	dp_open(_metadata, self, BASE_FEATURES, 128, VNET_BUF_SIZE);
+	taps[0] = v->tap;
+	pkts[0] = v->pkt;
+	ASSERT_EQ(0, vnet_tap_open(v));		/* a second tap */
+	taps[1] = v->tap;
+	pkts[1] = v->pkt;
+	taps[2] = -1;
+	ASSERT_EQ(0, pthread_create(&t, NULL, pump_tx, &p));
+	for (i = 0; i < 60; i++) {
+		ASSERT_EQ(0, vnet_set_backend(v, 1, taps[i % 3]));
+		ASSERT_EQ(0, vnet_set_backend(v, 0, taps[(i + 1) % 3]));
+		usleep(5000);
+	}
+	ASSERT_EQ(0, vnet_set_backend(v, 1, taps[0]));
+	p.stop = true;
+	pthread_join(t, NULL);
+	vnet_kick(&v->tx);
+	EXPECT_TRUE(vnet_wait_used(&v->tx, v->tx.avail_idx, 5000))
+		TH_LOG("used %u avail %u", vnet_used_idx(&v->tx),
+		       v->tx.avail_idx);
+	EXPECT_LT(128, p.queued);
+	EXPECT_EQ(0, vnet_eventfd_wait(v->tx.err, 0));
+	EXPECT_EQ(0, vnet_eventfd_wait(v->rx.err, 0));
+	close(taps[1]);
+	close(pkts[1]);
+	v->tap = taps[0];
+	v->pkt = pkts[0];
 }
 
 TEST_F(dp, close_with_frames_in_flight)

@@ -177,6 +177,11 @@ static inline int vnet_if_flags(const char *name, int set)
 	return r;
 }
 
+static inline bool vnet_device_hdr(const struct vnet *v)
+{
+	return v->features & (1ULL << VHOST_NET_F_VIRTIO_NET_HDR);
+}
+
 static inline int vnet_tap_open(struct vnet *v)
 {
 	struct ifreq ifr = { 0 };
@@ -188,12 +193,18 @@ static inline int vnet_tap_open(struct vnet *v)
 	v->tap = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (v->tap < 0)
 		return -1;
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	/*
+	 * The tap handles the virtio-net header unless the device does
+	 * (VHOST_NET_F_VIRTIO_NET_HDR), in which case it sees bare frames.
+	 */
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	if (!vnet_device_hdr(v))
+		ifr.ifr_flags |= IFF_VNET_HDR;
 	strcpy(ifr.ifr_name, "kvmxvh%d");
 	if (ioctl(v->tap, TUNSETIFF, &ifr))
 		return -1;
 	memcpy(v->ifname, ifr.ifr_name, IFNAMSIZ);
-	if (ioctl(v->tap, TUNSETVNETHDRSZ, &hdr))
+	if (!vnet_device_hdr(v) && ioctl(v->tap, TUNSETVNETHDRSZ, &hdr))
 		return -1;
 	/* No IPv6 chatter (router solicitations, MLD) in our frames. */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
