@@ -557,13 +557,17 @@ int kvmx_emu_mmio_finish(const struct kvmx_insn *insn,
 		a = r.gpr[KVMX_RAX] & kvmx_mask(size);
 		kvmx_addsub(a, val, 0, true, size, &flags);
 		r.rflags = (r.rflags & ~KVMX_RFLAGS_ARITH) | flags;
+		/*
+		 * Like the CPU (and upstream KVM), a failed compare still
+		 * writes the old value back: the locked cycle is a write.
+		 */
 		if (a == val) {
 			acc->data = kvmx_reg_read(insn, &r, size);
-			write_back = true;
 		} else {
-			/* No write to the device when the compare fails. */
 			kvmx_gpr_write(&r.gpr[KVMX_RAX], false, size, val);
+			acc->data = val;
 		}
+		write_back = true;
 		break;
 	case KVMX_OP_BT:
 	case KVMX_OP_BTS:
