@@ -3,9 +3,12 @@
  * Several vCPUs and several VMs: two vCPUs of one VM run in their own
  * threads, share guest memory (one hands a value to the other through
  * RAM) and exit independently; two VMs with the same guest layout run at
- * once without seeing each other's memory; vCPU ids are unique.
+ * once without seeing each other's memory; vCPU ids are unique; a vCPU
+ * may be run from a different thread each time and from every CPU (run
+ * with --smp 2 to make the migration real).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "kvm_test.h"
@@ -235,6 +238,97 @@ TEST(two_vms_at_once)
 		kvmt_vcpu_free(t[i].vcpu);
 		kvmt_vm_free(t[i].vm);
 	}
+	EXPECT_EQ(0, kvmt_unload_module());
+}
+
+/* Count in RAX, OUT it on port 0x10, forever. */
+KVMT_GUEST_CODE(count_guest, ".code64",
+	"xorl %eax, %eax\n"
+	"1:\n\t"
+	"incl %eax\n\t"
+	"outl %eax, $0x10\n\t"
+	"jmp 1b");
+
+struct hop {
+	struct kvmt_vcpu *vcpu;
+	int from, to;		/* expected counter values */
+	int error;
+};
+
+static void *hop_fn(void *arg)
+{
+	struct hop *h = arg;
+	int i;
+
+	for (i = h->from; i < h->to; i++) {
+		if (kvmt_run(h->vcpu) ||
+		    h->vcpu->run->exit_reason != KVM_EXIT_IO ||
+		    *(uint32_t *)kvmt_io_data(h->vcpu) != (uint32_t)i) {
+			h->error = i;
+			break;
+		}
+	}
+	return NULL;
+}
+
+TEST(run_from_different_threads)
+{
+	struct kvmt_vm *vm;
+	struct hop h = {};
+	int i;
+
+	ASSERT_EQ(0, kvmt_load_module());
+	vm = kvmt_vm_create(KVMT_MEM_SIZE);
+	ASSERT_NE(NULL, vm);
+	h.vcpu = kvmt_vcpu_add(vm, 0);
+	ASSERT_NE(NULL, h.vcpu);
+	ASSERT_EQ(0, kvmt_setup(h.vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(count_guest)));
+	for (i = 0; i < 6; i++) {
+		pthread_t th;
+
+		h.from = 1 + i * 20;
+		h.to = h.from + 20;
+		if (i % 3 == 2) {
+			hop_fn(&h);	/* and the creating thread */
+		} else {
+			ASSERT_EQ(0, pthread_create(&th, NULL, hop_fn, &h));
+			pthread_join(th, NULL);
+		}
+		ASSERT_EQ(0, h.error) TH_LOG("hop %d", i);
+	}
+	kvmt_vcpu_free(h.vcpu);
+	kvmt_vm_free(vm);
+	EXPECT_EQ(0, kvmt_unload_module());
+}
+
+TEST(migrate_between_cpus)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct kvmt_vm *vm;
+	struct kvmt_vcpu *vcpu;
+	cpu_set_t all, one;
+	int i;
+
+	ASSERT_LT(0, ncpu);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(all), &all));
+	ASSERT_EQ(0, kvmt_load_module());
+	vm = kvmt_vm_create(KVMT_MEM_SIZE);
+	ASSERT_NE(NULL, vm);
+	vcpu = kvmt_vcpu_add(vm, 0);
+	ASSERT_NE(NULL, vcpu);
+	ASSERT_EQ(0, kvmt_setup(vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(count_guest)));
+	for (i = 1; i <= 100; i++) {
+		CPU_ZERO(&one);
+		CPU_SET(i % ncpu, &one);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+		KVMT_RUN_EXPECT_IO(vcpu, 0x10, KVM_EXIT_IO_OUT, 4);
+		ASSERT_EQ(i, *(uint32_t *)kvmt_io_data(vcpu));
+	}
+	sched_setaffinity(0, sizeof(all), &all);
+	kvmt_vcpu_free(vcpu);
+	kvmt_vm_free(vm);
 	EXPECT_EQ(0, kvmt_unload_module());
 }
 
