@@ -111,6 +111,7 @@ struct kvmx_ksm_stable {
  * @seq: current scan round (starts at 1)
  * @cursor: region being scanned, NULL to start over
  * @cursor_index: next slot of @cursor
+ * @round_visits: slots visited in the current round
  * @run: 0 stop, 1 run, 2 unmerged
  * @pages_to_scan: per batch
  * @sleep_millisecs: between batches
@@ -138,6 +139,7 @@ struct kvmx_ksm_state {
 	unsigned long seq;
 	struct kvmx_ksm_region *cursor;
 	pgoff_t cursor_index;
+	unsigned long round_visits;
 	unsigned int run;
 	unsigned int pages_to_scan;
 	unsigned int sleep_millisecs;

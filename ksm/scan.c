@@ -29,6 +29,8 @@
 
 #include "ksm.h"
 
+/* Sleep when there is nothing to scan, even with sleep_millisecs 0. */
+#define KVMX_KSM_IDLE_MS	20U
 /* Pages between drops of kvmx_ksm.lock inside a batch. */
 #define KVMX_KSM_LOCK_BATCH	64
 
@@ -364,10 +366,13 @@ static bool kvmx_ksm_next(struct kvmx_ksm_region **rp, pgoff_t *ip,
 	}
 }
 
-/* Scan up to @budget slots; called and returns with kvmx_ksm.lock. */
-static void kvmx_ksm_scan_batch(unsigned int budget)
+/*
+ * Scan up to @budget slots; called and returns with kvmx_ksm.lock.
+ * A round that found nothing to visit is not counted as a full scan.
+ * Returns the slots visited.
+ */
+static unsigned int kvmx_ksm_scan_batch(unsigned int budget)
 {
-	unsigned long round_visits = 0;
 	struct kvmx_ksm_region *r;
 	unsigned int done = 0;
 	pgoff_t index;
@@ -375,14 +380,14 @@ static void kvmx_ksm_scan_batch(unsigned int budget)
 
 	while (done < budget && kvmx_ksm.run == KVMX_KSM_RUN_MERGE) {
 		if (!kvmx_ksm_next(&r, &index, &entry)) {
-			kvmx_ksm_round_end();
-			if (!round_visits)
+			if (!kvmx_ksm.round_visits)
 				break;
-			round_visits = 0;
+			kvmx_ksm_round_end();
+			kvmx_ksm.round_visits = 0;
 			continue;
 		}
 		done++;
-		round_visits++;
+		kvmx_ksm.round_visits++;
 		atomic_long_inc(&kvmx_ksm.pages_scanned);
 		if (!xa_is_value(entry) && !page_private((struct page *)entry))
 			kvmx_ksm_scan_page(r, index, entry);
@@ -392,6 +397,7 @@ static void kvmx_ksm_scan_batch(unsigned int budget)
 			mutex_lock(&kvmx_ksm.lock);
 		}
 	}
+	return done;
 }
 
 static bool kvmx_ksm_should_wake(void)
@@ -408,18 +414,21 @@ static void kvmx_ksm_sleep(unsigned long timeout)
 
 static int kvmx_ksm_thread(void *unused)
 {
-	unsigned int ms;
+	unsigned int ms, done = 0;
 
 	set_freezable();
 	set_user_nice(current, 5);
 	while (!kthread_should_stop()) {
 		mutex_lock(&kvmx_ksm.lock);
 		if (kvmx_ksm.run == KVMX_KSM_RUN_MERGE)
-			kvmx_ksm_scan_batch(kvmx_ksm.pages_to_scan);
+			done = kvmx_ksm_scan_batch(kvmx_ksm.pages_to_scan);
 		mutex_unlock(&kvmx_ksm.lock);
 
 		if (READ_ONCE(kvmx_ksm.run) == KVMX_KSM_RUN_MERGE) {
 			ms = READ_ONCE(kvmx_ksm.sleep_millisecs);
+			/* Nothing mapped anywhere: do not spin. */
+			if (!done)
+				ms = max(ms, KVMX_KSM_IDLE_MS);
 			if (ms)
 				kvmx_ksm_sleep(msecs_to_jiffies(ms));
 			else
@@ -473,6 +482,7 @@ out:
 	kvmx_ksm.unstable = RB_ROOT;
 	kvmx_ksm.seq++;
 	kvmx_ksm.cursor = NULL;
+	kvmx_ksm.round_visits = 0;
 	kvmx_ksm_stable_prune();
 	return err;
 }

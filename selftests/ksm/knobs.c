@@ -107,4 +107,15 @@ TEST_F(knobs, max_page_sharing_rules)
 	EXPECT_EQ(1024, ksm_get("max_page_sharing"));
 }
 
+/* With nothing mapped, run=1 neither counts rounds nor burns the CPU. */
+TEST_F(knobs, idle_scanner)
+{
+	EXPECT_EQ(0, ksm_set("sleep_millisecs", 0));
+	EXPECT_EQ(0, ksm_set("run", 1));
+	usleep(300000);
+	EXPECT_EQ(0, ksm_get("full_scans"));
+	EXPECT_EQ(0, ksm_get("pages_scanned"));
+	EXPECT_EQ(0, ksm_set("run", 0));
+}
+
 TEST_HARNESS_MAIN
