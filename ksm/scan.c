@@ -185,6 +185,9 @@ static void kvmx_ksm_merge_pair(struct kvmx_ksm_item *item, struct page *page,
 	struct mutex *lock;	/* the slot's */
 
 	kvmx_ksm_item_untree(other);
+	/* Unstable items always name private pages; be sure anyway. */
+	if (WARN_ON_ONCE(!page2 || xa_is_value(page2) || page_private(page2)))
+		return;
 	lock = kvmx_ksm_freeze(r2, i2, page2);
 	if (!lock)
 		return;

@@ -3,7 +3,8 @@
  * Benchmark: merge 256 MiB of duplicate pages (64 distinct contents,
  * 1024 copies each) with upstream KSM (anonymous memory, MADV_MERGEABLE,
  * /sys/kernel/mm/ksm) and with kvmx_ksm (/dev/kvmx-ksm memory,
- * /sys/kernel/mm/kvmx_ksm), same pages_to_scan, sleep_millisecs=0.
+ * /sys/kernel/mm/kvmx_ksm; once with upstream's checksum rule, once with
+ * first_pass_merge=1), same pages_to_scan, sleep_millisecs=0.
  * Prints seconds to full merge, MiB/s, CPU seconds of the scanner thread
  * (ksmd / kvmx_ksmd, from /proc/<pid>/schedstat), memory saved, ratios.
  * Not a test: numbers, no verdict.
