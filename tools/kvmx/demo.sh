@@ -10,7 +10,9 @@
 # Modules that are missing fall back to their upstream twins (kvm_amd,
 # vhost_net, KSM through MADV_MERGEABLE) and the demo says so.
 #
-# usage: demo.sh [GUEST_MIB]        (env KVMX=/usr/bin/kvmx, KERNEL=...)
+# usage: demo.sh [GUEST_MIB]
+# env: KVMX (the launcher), KERNEL (guest bzImage), DEV=/dev/kvm to force
+# upstream KVM, HOLD (seconds the guests stay up after pinging, 40)
 KVMX=${KVMX:-/usr/bin/kvmx}
 MEM=${1:-160}
 HOLD=${HOLD:-40}
@@ -18,7 +20,10 @@ now() { cut -d' ' -f1 /proc/uptime; }
 say() { echo "kvmx-demo: $*"; }
 
 modprobe tun 2>/dev/null
-if modprobe kvmx 2>/dev/null && [ -e /dev/kvmx ]; then
+if [ "${DEV:-}" = /dev/kvm ]; then
+	rmmod kvmx 2>/dev/null
+	modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null
+elif modprobe kvmx 2>/dev/null && [ -e /dev/kvmx ]; then
 	DEV=/dev/kvmx
 else
 	modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null
@@ -42,7 +47,23 @@ echo 5000 > $KSM/pages_to_scan
 echo 10 > $KSM/sleep_millisecs
 echo 1 > $KSM/run
 KERNEL_ARG=
-[ -n "$KERNEL" ] && KERNEL_ARG="-k $KERNEL"
+[ -n "${KERNEL:-}" ] && KERNEL_ARG="-k $KERNEL"
+
+# A smoke boot first: if kvmx cannot boot the guest yet, say so and show
+# the rest on upstream KVM rather than nothing.
+if [ "$DEV" = /dev/kvmx ]; then
+	"$KVMX" run $KERNEL_ARG --dev /dev/kvmx -m 128 -p quiet \
+		--guest-cmd true --timeout 300 < /dev/null > /tmp/kvmx-demo-smoke.log 2>&1
+	st=$?
+	if [ $st -ne 0 ] || ! grep -q "init reached" /tmp/kvmx-demo-smoke.log; then
+		say "kvmx could not boot the guest (status $st); last lines:"
+		tail -5 /tmp/kvmx-demo-smoke.log | sed 's/^/  /'
+		say "continuing on upstream kvm_amd"
+		rmmod kvmx 2>/dev/null
+		modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null
+		DEV=/dev/kvm
+	fi
+fi
 say "device $DEV, vhost=$VHOST, merger $KSM, $MEM MiB per guest"
 
 start_guest() {	# index

@@ -170,15 +170,31 @@ void *kvm__gpa(uint64_t gpa, uint64_t len)
 
 /*
  * The guest sees no local APIC: Linux then drives the i8259 PIC and the
- * i8254 PIT that we emulate.  The hypervisor bit is set (KVM does not
- * report it; without it Linux never looks at the KVM leaves) so that the
+ * i8254 PIT that we emulate.  If the device offers the KVM leaves, the
+ * hypervisor bit is set (KVM does not report it; without it Linux never
+ * looks at the KVM leaves) so that the
  * guest uses the KVM paravirtual clock and needs no PIT-based TSC
  * calibration; paravirtual features that need an in-kernel APIC go.
  */
+static bool has_kvm_leaves(struct kvm_cpuid2 *cpuid)
+{
+	uint32_t i;
+
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 0x40000000)
+			return e->ebx == 0x4b4d564b && e->ecx == 0x564b4d56 &&
+			       e->edx == 0x4d;	/* "KVMKVMKVM\0\0\0" */
+	}
+	return false;
+}
+
 static void filter_cpuid(struct kvm_cpuid2 *cpuid)
 {
 	const uint32_t kvm_keep = (1u << 0) | (1u << 1) | (1u << 3) |
 				  (1u << 24);
+	bool pv = has_kvm_leaves(cpuid);
 	uint32_t i;
 
 	for (i = 0; i < cpuid->nent; i++) {
@@ -188,7 +204,8 @@ static void filter_cpuid(struct kvm_cpuid2 *cpuid)
 		case 1:
 			e->edx &= ~(1u << 9);			/* APIC */
 			e->ecx &= ~((1u << 21) | (1u << 24));	/* x2APIC, TSC-DL */
-			e->ecx |= 1u << 31;	/* hypervisor: find kvmclock */
+			if (pv)		/* hypervisor: look for kvmclock */
+				e->ecx |= 1u << 31;
 			e->ebx &= 0x0000ffff;			/* APIC ID 0 */
 			e->ebx |= 1u << 16;
 			break;
