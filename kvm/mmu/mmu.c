@@ -12,6 +12,7 @@
  */
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/pgtable.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 
@@ -84,6 +85,56 @@ void kvmx_flush_remote_tlbs(struct kvmx_vm *vm)
 		on_each_cpu(kvmx_kick_nothing, NULL, 1);
 }
 
+/*
+ * Can the guest map @gfn with a 2 MiB entry?  The slot must cover the
+ * aligned 2 MiB, guest and host addresses must agree modulo 2 MiB, and the
+ * host must map @hva with a huge PMD of that very page (writable if the
+ * guest mapping will be).  The host page tables are read locklessly with
+ * interrupts off, so table pages cannot be freed under us; a concurrent
+ * change is caught by the mmu_seq check before the entry is installed.
+ */
+static int kvmx_host_level(struct kvmx_vm *vm, const struct kvmx_memslot *s,
+			   u64 gfn, unsigned long hva, struct page *page,
+			   bool writable)
+{
+	u64 base = gfn & ~(u64)(PTRS_PER_PMD - 1);
+	unsigned long flags;
+	int level = KVMX_PT_LEVEL_4K;
+	pgd_t pgd;
+	p4d_t p4d;
+	pud_t pud;
+	pmd_t pmd;
+
+	if (!PageTransCompound(page))
+		return level;
+	if (base < s->base_gfn || base + PTRS_PER_PMD > s->base_gfn + s->npages)
+		return level;
+	if ((gfn ^ (hva >> PAGE_SHIFT)) & (PTRS_PER_PMD - 1))
+		return level;
+
+	local_irq_save(flags);
+	pgd = READ_ONCE(*pgd_offset(vm->mm, hva));
+	if (pgd_none(pgd) || !pgd_present(pgd))
+		goto out;
+	p4d = READ_ONCE(*p4d_offset(&pgd, hva));
+	if (p4d_none(p4d) || !p4d_present(p4d))
+		goto out;
+	pud = READ_ONCE(*pud_offset(&p4d, hva));
+	if (pud_none(pud) || !pud_present(pud) || pud_large(pud))
+		goto out;
+	pmd = READ_ONCE(*pmd_offset(&pud, hva));
+	if (!pmd_present(pmd) || !pmd_large(pmd))
+		goto out;
+	if (writable && !pmd_write(pmd))
+		goto out;
+	if (pmd_pfn(pmd) != (page_to_pfn(page) & ~(PTRS_PER_PMD - 1UL)))
+		goto out;
+	level = KVMX_PT_LEVEL_2M;
+out:
+	local_irq_restore(flags);
+	return level;
+}
+
 static struct page *kvmx_get_page(unsigned long hva, bool write,
 				  bool writable_slot, bool *writable)
 {
@@ -122,8 +173,8 @@ int kvmx_mmu_page_fault(struct kvmx_vcpu *vcpu, u64 gpa, bool write,
 	u64 gfn = gpa >> PAGE_SHIFT;
 	unsigned long seq, hva;
 	struct page *page;
-	bool writable;
-	int r;
+	bool writable, replaced = false;
+	int level, r;
 
 	vcpu->stats[KVMX_STAT_NPF]++;
 retry:
@@ -152,9 +203,18 @@ retry:
 		cond_resched();
 		goto retry;
 	}
-	r = kvmx_pt_map(&vm->mmu, kvmx_fmt, gfn, page_to_pfn(page), writable,
-			cache);
+	level = kvmx_host_level(vm, &slot, gfn, hva, page, writable);
+	if (level == KVMX_PT_LEVEL_2M)
+		r = kvmx_pt_map(&vm->mmu, kvmx_fmt,
+				gfn & ~(u64)(PTRS_PER_PMD - 1),
+				page_to_pfn(page) & ~(PTRS_PER_PMD - 1UL),
+				level, writable, cache, &replaced);
+	else
+		r = kvmx_pt_map(&vm->mmu, kvmx_fmt, gfn, page_to_pfn(page),
+				level, writable, cache, &replaced);
 	spin_unlock(&vm->mmu_lock);
 	put_page(page);
+	if (replaced)
+		kvmx_flush_remote_tlbs(vm);
 	return r ? r : KVMX_EXIT_CONTINUE;
 }

@@ -19,12 +19,14 @@
 #define KVMX_NPT_US	BIT_ULL(2)
 #define KVMX_NPT_A	BIT_ULL(5)
 #define KVMX_NPT_D	BIT_ULL(6)
+#define KVMX_NPT_PS	BIT_ULL(7)
 
 const struct kvmx_pt_fmt kvmx_npt_fmt = {
 	.present	= KVMX_NPT_P,
 	.table		= KVMX_NPT_P | KVMX_NPT_RW | KVMX_NPT_US | KVMX_NPT_A,
 	.leaf		= KVMX_NPT_P | KVMX_NPT_US | KVMX_NPT_A | KVMX_NPT_D,
 	.writable	= KVMX_NPT_RW,
+	.huge		= KVMX_NPT_PS,
 	.addr_mask	= GENMASK_ULL(51, 12),
 };
 
@@ -115,34 +117,46 @@ static unsigned int kvmx_pt_index(u64 gfn, int level)
  * kvmx_pt_map() - map guest frame @gfn to host frame @pfn
  * @mmu: the MMU
  * @fmt: entry format
- * @gfn: guest frame
- * @pfn: host frame
+ * @gfn: guest frame (aligned to the mapping size)
+ * @pfn: host frame (aligned likewise)
+ * @level: KVMX_PT_LEVEL_4K or KVMX_PT_LEVEL_2M
  * @writable: allow guest writes
  * @c: preallocated pages for missing tables
+ * @replaced: set when a mapping of another size was dropped on the way,
+ *	so that the caller flushes TLBs
  *
  * Return: 0, or -ENOMEM if @c ran dry.
  */
 int kvmx_pt_map(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,
-		u64 gfn, u64 pfn, bool writable, struct kvmx_pt_cache *c)
+		u64 gfn, u64 pfn, int level, bool writable,
+		struct kvmx_pt_cache *c, bool *replaced)
 {
 	u64 *table = page_address(mmu->root);
-	int level;
+	u64 *e, leaf;
+	int l;
 
-	for (level = mmu->levels; level > 1; level--) {
-		u64 *e = &table[kvmx_pt_index(gfn, level)];
-
-		if (!(*e & fmt->present)) {
+	for (l = mmu->levels; l > level; l--) {
+		e = &table[kvmx_pt_index(gfn, l)];
+		if (!(*e & fmt->present) || (*e & fmt->huge)) {
 			struct page *p = kvmx_pt_alloc(mmu, c);
 
 			if (!p)
 				return -ENOMEM;
+			if (*e & fmt->present)
+				*replaced = true;
 			WRITE_ONCE(*e, page_to_phys(p) | fmt->table);
 		}
 		table = __va(*e & fmt->addr_mask);
 	}
-	WRITE_ONCE(table[kvmx_pt_index(gfn, 1)],
-		   ((pfn << PAGE_SHIFT) & fmt->addr_mask) | fmt->leaf |
-		   (writable ? fmt->writable : 0));
+	e = &table[kvmx_pt_index(gfn, level)];
+	leaf = ((pfn << PAGE_SHIFT) & fmt->addr_mask) | fmt->leaf |
+	       (writable ? fmt->writable : 0) |
+	       (level > KVMX_PT_LEVEL_4K ? fmt->huge : 0);
+	/* A lower table replaced by a large leaf stays allocated. */
+	if (level > KVMX_PT_LEVEL_4K && (*e & fmt->present) &&
+	    !(*e & fmt->huge))
+		*replaced = true;
+	WRITE_ONCE(*e, leaf);
 	return 0;
 }
 
@@ -158,7 +172,7 @@ static bool kvmx_pt_zap_level(const struct kvmx_pt_fmt *fmt, u64 *table,
 
 		if (hi <= start || lo >= end || !(table[i] & fmt->present))
 			continue;
-		if (level == 1) {
+		if (level == 1 || (table[i] & fmt->huge)) {
 			WRITE_ONCE(table[i], 0);
 			zapped = true;
 		} else {

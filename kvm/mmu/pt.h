@@ -19,6 +19,7 @@
  * @table: bits of an entry pointing to a lower table
  * @leaf: bits every leaf (4 KiB) entry carries
  * @writable: bit allowing writes in a leaf
+ * @huge: bit marking a leaf above the last level (2 MiB)
  * @addr_mask: physical address bits of an entry
  */
 struct kvmx_pt_fmt {
@@ -26,6 +27,7 @@ struct kvmx_pt_fmt {
 	u64 table;
 	u64 leaf;
 	u64 writable;
+	u64 huge;
 	u64 addr_mask;
 };
 
@@ -33,8 +35,13 @@ extern const struct kvmx_pt_fmt kvmx_npt_fmt;
 
 int kvmx_pt_init(struct kvmx_mmu *mmu, int levels);
 void kvmx_pt_free(struct kvmx_mmu *mmu);
+/* Mapping sizes: level 1 maps 4 KiB, level 2 maps 2 MiB. */
+#define KVMX_PT_LEVEL_4K	1
+#define KVMX_PT_LEVEL_2M	2
+
 int kvmx_pt_map(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,
-		u64 gfn, u64 pfn, bool writable, struct kvmx_pt_cache *c);
+		u64 gfn, u64 pfn, int level, bool writable,
+		struct kvmx_pt_cache *c, bool *replaced);
 bool kvmx_pt_zap(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,
 		 u64 start, u64 end);
 
