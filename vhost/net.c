@@ -77,6 +77,8 @@ static void kvmx_net_detach_all(struct kvmx_vhost_net *n,
 		mutex_lock(&vq->mutex);
 		kvmx_poll_stop(&vq->kick_poll);
 		kvmx_poll_stop(&vq->sock_poll);
+		if (i == KVMX_VQ_RX)
+			kvmx_rx_set_ring(vq, NULL);
 		old[i] = vq->sock;
 		vq->sock = NULL;
 		mutex_unlock(&vq->mutex);
@@ -377,6 +379,8 @@ static long kvmx_net_set_backend(struct kvmx_vhost_net *n,
 			goto err_put_sock;
 	}
 	kvmx_poll_stop(&vq->sock_poll);
+	if (b.index == KVMX_VQ_RX)
+		kvmx_rx_set_ring(vq, sock);
 	vq->sock = sock;
 	vq->broken = false;
 	mutex_unlock(&vq->mutex);

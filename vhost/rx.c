@@ -9,7 +9,11 @@
  * kept.  With no buffers the socket hook is left off: the guest's next
  * kick restarts us, and the tap queues (then drops) meanwhile.
  */
+#include <linux/if_tap.h>
+#include <linux/if_tun.h>
+#include <linux/ptr_ring.h>
 #include <linux/sched/clock.h>
+#include <linux/skb_array.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
 #include <linux/vhost.h>
@@ -75,9 +79,56 @@ static int kvmx_rx_gather(struct kvmx_vq *vq, u64 want, bool mergeable,
 	return 1;
 }
 
-static void kvmx_rx_drop(struct socket *sock)
+/**
+ * kvmx_rx_set_ring() - switch the RX batch to @sock's queue
+ * @vq: RX queue (mutex held)
+ * @sock: new backend or NULL
+ *
+ * Frames batched from the old queue are put back where they came from.
+ */
+void kvmx_rx_set_ring(struct kvmx_vq *vq, struct socket *sock)
 {
-	struct msghdr msg = { };
+	struct ptr_ring *ring = NULL;
+
+	if (vq->rx_ring && vq->rxq_tail != vq->rxq_head)
+		ptr_ring_unconsume(vq->rx_ring, vq->rxq + vq->rxq_head,
+				   vq->rxq_tail - vq->rxq_head, tun_ptr_free);
+	vq->rxq_head = 0;
+	vq->rxq_tail = 0;
+	if (sock) {
+		ring = tun_get_tx_ring(sock->file);
+		if (IS_ERR(ring))
+			ring = tap_get_ptr_ring(sock->file);
+		if (IS_ERR(ring))
+			ring = NULL;
+	}
+	vq->rx_ring = ring;
+}
+
+/* The next frame from our batch (refilled from the tap queue), or NULL. */
+static void *kvmx_rx_next(struct kvmx_vq *vq)
+{
+	if (vq->rxq_head == vq->rxq_tail) {
+		vq->rxq_head = 0;
+		vq->rxq_tail = ptr_ring_consume_batched(vq->rx_ring, vq->rxq,
+							KVMX_RX_BATCH);
+		if (!vq->rxq_tail)
+			return NULL;
+	}
+	return vq->rxq[vq->rxq_head];
+}
+
+/* The frame recvmsg() should take (it always consumes it), or NULL. */
+static void *kvmx_rx_take(struct kvmx_vq *vq)
+{
+	if (!vq->rx_ring || vq->rxq_head == vq->rxq_tail)
+		return NULL;
+	return vq->rxq[vq->rxq_head++];
+}
+
+static void kvmx_rx_drop(struct kvmx_vq *vq, struct socket *sock)
+{
+	struct msghdr msg = { .msg_control = kvmx_rx_take(vq) };
 	u8 byte;
 	struct kvec kv = { .iov_base = &byte, .iov_len = 1 };
 
@@ -85,8 +136,18 @@ static void kvmx_rx_drop(struct socket *sock)
 	sock->ops->recvmsg(sock, &msg, 1, MSG_DONTWAIT | MSG_TRUNC);
 }
 
-static int kvmx_rx_peek(struct socket *sock)
+static int kvmx_rx_peek(struct kvmx_vq *vq, struct socket *sock)
 {
+	void *ptr;
+
+	if (vq->rx_ring) {
+		ptr = kvmx_rx_next(vq);
+		if (!ptr)
+			return 0;
+		if (tun_is_xdp_frame(ptr))
+			return tun_ptr_to_xdp(ptr)->len;
+		return __skb_array_len_with_tag(ptr);
+	}
 	if (!sock->ops->peek_len)
 		return 0;
 	return sock->ops->peek_len(sock);
@@ -103,12 +164,12 @@ static int kvmx_rx_busy_poll(struct kvmx_vq *vq, struct socket *sock)
 	end = (local_clock() >> 10) + vq->busyloop_timeout;
 	while ((local_clock() >> 10) < end && !need_resched() &&
 	       !signal_pending(current)) {
-		len = kvmx_rx_peek(sock);
+		len = kvmx_rx_peek(vq, sock);
 		if (len)
 			return len;
 		cpu_relax();
 	}
-	return kvmx_rx_peek(sock);
+	return kvmx_rx_peek(vq, sock);
 }
 
 /* Write the header fields we own: our header if any, num_buffers. */
@@ -169,7 +230,7 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 			kvmx_work_queue(n, KVMX_WORK_RX);
 			break;
 		}
-		len = kvmx_rx_peek(sock);
+		len = kvmx_rx_peek(vq, sock);
 		if (!len)
 			len = kvmx_rx_busy_poll(vq, sock);
 		if (len <= 0) {
@@ -196,7 +257,7 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 		}
 		if (b.truncated) {
 			kvmx_vq_discard(vq, b.nheads);
-			kvmx_rx_drop(sock);
+			kvmx_rx_drop(vq, sock);
 			vq->stats.dropped++;
 			pkts++;
 			continue;
@@ -205,6 +266,7 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 		iov_iter_init(&msg.msg_iter, ITER_DEST, vq->iov, b.nsegs, want);
 		fix = msg.msg_iter;
 		iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
+		msg.msg_control = kvmx_rx_take(vq);
 		err = sock->ops->recvmsg(sock, &msg, sock_len,
 					 MSG_DONTWAIT | MSG_TRUNC);
 		if (unlikely(err != sock_len)) {

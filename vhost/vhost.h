@@ -39,6 +39,7 @@
 #define KVMX_ZC_SLOTS		256
 
 #define KVMX_MAX_SEGS		UIO_MAXIOV
+#define KVMX_RX_BATCH		64
 
 struct kvmx_vhost_net;
 
@@ -123,6 +124,16 @@ struct kvmx_vq {
 
 	struct socket *sock;		/* backend, NULL when detached */
 	struct kvmx_poll sock_poll;
+
+	/*
+	 * RX: frames taken from the tap's queue in batches (one lock round
+	 * trip per batch instead of one per frame), handed back to
+	 * recvmsg() one by one.
+	 */
+	struct ptr_ring *rx_ring;
+	void *rxq[KVMX_RX_BATCH];
+	u32 rxq_head;
+	u32 rxq_tail;
 
 	/* Scratch for the handler (vq->mutex held). */
 	struct iovec iov[KVMX_MAX_SEGS];
@@ -210,6 +221,7 @@ bool kvmx_log_access_ok(void __user *base, const struct kvmx_vring_mem *mem,
 /* tx.c / rx.c */
 void kvmx_tx_run(struct kvmx_vhost_net *n);
 void kvmx_rx_run(struct kvmx_vhost_net *n);
+void kvmx_rx_set_ring(struct kvmx_vq *vq, struct socket *sock);
 int kvmx_zc_alloc(struct kvmx_vq *vq);
 void kvmx_zc_drain(struct kvmx_vhost_net *n);
 void kvmx_zc_retire(struct kvmx_vq *vq);
