@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A guest of upstream kvm_amd whose RAM is a /dev/kvmx-ksm region keeps
- * running correctly while its pages are merged, written by the guest
+ * A guest of upstream kvm_amd (and of kvmx) whose RAM is a /dev/kvmx-ksm
+ * region keeps running correctly while its pages are merged, written by
+ * the guest
  * (COW through KVM's own faults), written by the host behind its back
  * (COW plus mmu-notifier invalidation of the guest's NPT) and unmerged.
  *
@@ -129,10 +130,27 @@ static uint32_t model_sum(struct model *m, unsigned int i)
 }
 
 FIXTURE(kvm_guest) {
-	int kvm, vm, vcpu, fd;
+	bool ready;
+	int kvm, vm, vcpu, fd, runsz;
 	uint8_t *mem;
 	struct kvm_run *run;
 	struct model *m;
+};
+
+/* The hypervisor under test: upstream kvm_amd, and kvmx. */
+FIXTURE_VARIANT(kvm_guest) {
+	const char *module;
+	const char *dev;
+};
+
+FIXTURE_VARIANT_ADD(kvm_guest, kvm_amd) {
+	.module = "kvm_amd",
+	.dev = "/dev/kvm",
+};
+
+FIXTURE_VARIANT_ADD(kvm_guest, kvmx) {
+	.module = "kvmx",
+	.dev = "/dev/kvmx",
 };
 
 FIXTURE_SETUP(kvm_guest)
@@ -145,15 +163,18 @@ FIXTURE_SETUP(kvm_guest)
 	struct kvm_segment ds = cs;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = { 0 };
-	int runsz;
 
 	self->m = calloc(1, sizeof(*self->m));
 	ASSERT_NE(NULL, self->m);
 	ASSERT_EQ(0, ksm_load_fast());
 	ASSERT_EQ(0, ksm_set("sleep_millisecs", 0));
-	if (kvmx_modprobe("kvm_amd", NULL) || access("/dev/kvm", F_OK))
-		SKIP(return, "kvm_amd not available");
-	self->kvm = open("/dev/kvm", O_RDWR);
+	if (kvmx_modprobe(variant->module, NULL) ||
+	    access(variant->dev, F_OK)) {
+		TH_LOG("modprobe %s failed or no %s", variant->module,
+		       variant->dev);
+		return;
+	}
+	self->kvm = open(variant->dev, O_RDWR);
 	ASSERT_LE(0, self->kvm);
 	self->vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
 	ASSERT_LE(0, self->vm);
@@ -166,8 +187,9 @@ FIXTURE_SETUP(kvm_guest)
 	ASSERT_EQ(0, ioctl(self->vm, KVM_SET_USER_MEMORY_REGION, &reg));
 	self->vcpu = ioctl(self->vm, KVM_CREATE_VCPU, 0);
 	ASSERT_LE(0, self->vcpu);
-	runsz = ioctl(self->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	self->run = mmap(NULL, runsz, PROT_READ | PROT_WRITE, MAP_SHARED,
+	self->runsz = ioctl(self->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	ASSERT_GT(self->runsz, 0);
+	self->run = mmap(NULL, self->runsz, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 self->vcpu, 0);
 	ASSERT_NE(MAP_FAILED, self->run);
 	ASSERT_EQ(0, ioctl(self->vcpu, KVM_GET_SREGS, &sregs));
@@ -181,12 +203,13 @@ FIXTURE_SETUP(kvm_guest)
 	regs.rsp = STACK_GPA;
 	regs.rflags = 2;
 	ASSERT_EQ(0, ioctl(self->vcpu, KVM_SET_REGS, &regs));
+	self->ready = true;
 }
 
 FIXTURE_TEARDOWN(kvm_guest)
 {
 	if (self->run && self->run != MAP_FAILED)
-		munmap(self->run, 4096);
+		munmap(self->run, self->runsz);
 	if (self->vcpu > 0)
 		close(self->vcpu);
 	if (self->vm > 0)
@@ -199,6 +222,13 @@ FIXTURE_TEARDOWN(kvm_guest)
 	}
 	free(self->m);
 	ksm_unload();
+	/* Leave SVM free for the other hypervisor. */
+	if (!strcmp(variant->module, "kvmx")) {
+		kvmx_rmmod("kvmx");
+	} else {
+		kvmx_rmmod("kvm_amd");
+		kvmx_rmmod("kvm");
+	}
 }
 
 static uint32_t *data_page(uint8_t *mem, unsigned int i)
@@ -249,6 +279,8 @@ TEST_F_TIMEOUT(kvm_guest, guest_ram_merged_and_written, 240)
 	unsigned int r, i;
 	long long merged;
 
+	if (!self->ready)
+		SKIP(return, "%s not available", variant->module);
 	ASSERT_EQ(0, ksm_set("run", 1));
 	for (r = 0; r < ROUNDS; r++) {
 		/* Step 1: the guest filled its pages. */
