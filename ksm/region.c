@@ -342,6 +342,7 @@ static int kvmx_ksm_release(struct inode *inode, struct file *file)
 		} else {
 			kvmx_ksm_free_page(page);
 		}
+		cond_resched();
 	}
 	xa_destroy(&r->pages);
 	kvmx_ksm_stable_prune();

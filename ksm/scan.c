@@ -94,8 +94,10 @@ void kvmx_ksm_region_forget(struct kvmx_ksm_region *r)
 	struct kvmx_ksm_item *item;
 	unsigned long index;
 
-	xa_for_each(&r->items, index, item)
+	xa_for_each(&r->items, index, item) {
 		kvmx_ksm_item_free(item);
+		cond_resched();
+	}
 	xa_destroy(&r->items);
 }
 

@@ -17,6 +17,7 @@
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "ksm.h"
@@ -248,6 +249,7 @@ void kvmx_ksm_stable_prune(void)
 				kvmx_ksm_stable_free(s);
 		if (!atomic_read(&h->sharers))
 			kvmx_ksm_stable_free(h);
+		cond_resched();
 	}
 }
 
