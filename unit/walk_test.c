@@ -224,6 +224,11 @@ TEST(pae_three_level)
 	/* PDPTE rights bits are reserved in PAE mode */
 	set64(0x3020 + 2 * 8, 0x4000 | P | RW);
 	PF(&c, gva, 0, P | KVMX_PFERR_RSVD);
+	set64(0x3020 + 2 * 8, 0x4000 | P | US);
+	PF(&c, gva, 0, P | KVMX_PFERR_RSVD);
+	/* ...but the accessed bit an AMD CPU sets in a PDPTE is fine */
+	set64(0x3020 + 2 * 8, 0x4000 | P | 0x20);
+	OK(&c, gva, W | U, 0x200000123ULL);
 	set64(0x3020 + 2 * 8, 0x4000 | P);
 	/* NX without EFER.NXE is a reserved bit */
 	set64(0x5000 + 9 * 8, 0x200000000ULL | P | RW | US | NX);

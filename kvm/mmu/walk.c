@@ -16,8 +16,13 @@
 #define KVMX_PTE_ADDR		0x000ffffffffff000ULL
 /* Bits 62:52: reserved in PAE entries, ignored in 4/5-level entries. */
 #define KVMX_PAE_HIGH_RSVD	0x7ff0000000000000ULL
-/* PAE PDPTE: bits 2:1 and 8:5 are reserved, and 63 (no NX there). */
-#define KVMX_PDPTE_RSVD		(0x1e6ULL | BIT_ULL(63))
+/*
+ * PAE PDPTE: bits 2:1 and 63 (no NX there) are reserved.  The SDM also
+ * reserves 8:5, but those are checked only when CR3 is loaded; a walk
+ * that re-reads the PDPTE must accept the accessed bit (5) that AMD CPUs
+ * (and QEMU's model of them) set there.
+ */
+#define KVMX_PDPTE_RSVD		(0x6ULL | BIT_ULL(63))
 
 /* Rights gathered along the walk. */
 struct kvmx_walk_state {

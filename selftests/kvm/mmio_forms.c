@@ -212,10 +212,88 @@ KVMT_GUEST_CODE(forms16, ".code16",
 	"rep movsw\n\t"
 	"hlt");
 
+/*
+ * Paged protected mode: the walker fetches the instruction through the
+ * guest's tables.  Code and RAM are also mapped at 0x80000000 with 4 KiB
+ * pages, the device at linear 0x40000000 (a 4 MiB or 2 MiB page onto
+ * GPA 0xd0000000); the program jumps to its high alias and works there.
+ */
+#define PAGED_BODY							\
+	"movl $0x40000000, %ebx\n\t"					\
+	"movl $0x80009000, %edi\n\t"					\
+	"movl $0x13572468, %ecx\n\t"					\
+	"movl %ecx, 0x10(%ebx)\n\t"					\
+	"movw 0x14(%ebx), %ax\n\t"					\
+	"addl %ecx, 0x18(%ebx)\n\t" LOG32					\
+	"xchgb %ch, 0x1c(%ebx)\n\t"					\
+	"movl $0x80009100, %esi\n\t"					\
+	"leal 0x20(%ebx), %edi\n\t"					\
+	"movl $2, %ecx\n\t"						\
+	"rep movsl\n\t"							\
+	"leal 0x30(%ebx), %esi\n\t"					\
+	"movl $0x80009200, %edi\n\t"					\
+	"movsw\n\t"							\
+	"hlt"
+
+/* Identity-map 0x80000000 + 4 KiB * i -> 4 KiB * i, i < 32, at @pt. */
+#define FILL_PT(pt, entry_size)						\
+	"movl $" #pt ", %esi\n\t"					\
+	"xorl %ecx, %ecx\n"						\
+	"1:\n\t"							\
+	"movl %ecx, %eax\n\t"						\
+	"shll $12, %eax\n\t"						\
+	"orl $3, %eax\n\t"						\
+	"movl %eax, (%esi,%ecx," #entry_size ")\n\t"			\
+	"incl %ecx\n\t"						\
+	"cmpl $32, %ecx\n\t"						\
+	"jb 1b\n\t"
+
+#define GO_HIGH(name)							\
+	"movl %cr0, %eax\n\t"						\
+	"orl $0x80000000, %eax\n\t"					\
+	"movl %eax, %cr0\n\t"						\
+	"movl $(0x80010000 + 2f - kvmt_guest_" #name "_start), %eax\n\t" \
+	"jmp *%eax\n"							\
+	"2:\n\t"
+
+KVMT_GUEST_CODE(paged32, ".code32",
+	/* page directory at 0x20000, page table at 0x21000 */
+	"movl $0x20000, %edi\n\t"
+	"movl $0x00000083, (%edi)\n\t"	/* 0-4 MiB: one PSE page */
+	"movl $0xd0000083, 0x400(%edi)\n\t"	/* 0x40000000: the device */
+	"movl $0x21003, 0x800(%edi)\n\t"	/* 0x80000000: page table */
+	FILL_PT(0x21000, 4)
+	"movl %cr4, %eax\n\t"
+	"orl $0x10, %eax\n\t"			/* CR4.PSE */
+	"movl %eax, %cr4\n\t"
+	"movl %edi, %cr3\n\t"
+	GO_HIGH(paged32)
+	PAGED_BODY);
+
+KVMT_GUEST_CODE(pae32, ".code32",
+	/* PDPT at 0x22000; PDs at 0x23000 (0 GiB), 0x24000 (1 GiB), */
+	/* 0x25000 (2 GiB); page table at 0x26000 */
+	"movl $0x22000, %edi\n\t"
+	"movl $0x23001, (%edi)\n\t"
+	"movl $0x24001, 8(%edi)\n\t"
+	"movl $0x25001, 16(%edi)\n\t"
+	"movl $0x00000083, 0x23000\n\t"	/* 0-2 MiB: one 2 MiB page */
+	"movl $0xd0000083, 0x24000\n\t"	/* 0x40000000: the device */
+	"movl $0x26003, 0x25000\n\t"		/* 0x80000000: page table */
+	FILL_PT(0x26000, 8)
+	"movl %cr4, %eax\n\t"
+	"orl $0x20, %eax\n\t"			/* CR4.PAE */
+	"movl %eax, %cr4\n\t"
+	"movl %edi, %cr3\n\t"
+	GO_HIGH(pae32)
+	PAGED_BODY);
+
 static const struct program programs[] = {
 	{ "long", KVMT_MODE_LONG64, KVMT_MEM_SIZE, KVMT_CODE(forms64) },
 	{ "protected", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(forms32) },
 	{ "real", KVMT_MODE_REAL, 0xf0000, KVMT_CODE(forms16) },
+	{ "paged 2-level", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(paged32) },
+	{ "paged PAE", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(pae32) },
 };
 
 /* Run @p on the device in $KVMX_DEV and record what happens. */
@@ -252,6 +330,17 @@ static int run_program(struct __test_metadata *_metadata,
 		if (ret)
 			break;
 		t->last_exit = run->exit_reason;
+		if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR) {
+			char buf[256];
+
+			TH_LOG("%s on %s: %s ndata %u data %llx %llx %llx",
+			       p->name, kvmt_dev_path(),
+			       kvmt_describe_exit(vcpu, buf, sizeof(buf)),
+			       run->internal.ndata,
+			       (unsigned long long)run->internal.data[0],
+			       (unsigned long long)run->internal.data[1],
+			       (unsigned long long)run->internal.data[2]);
+		}
 		if (run->exit_reason != KVM_EXIT_MMIO)
 			break;
 		r->addr = run->mmio.phys_addr;
@@ -352,6 +441,16 @@ TEST(protected_mode_forms_match_kvm_amd)
 TEST(real_mode_forms_match_kvm_amd)
 {
 	ab(_metadata, &programs[2]);
+}
+
+TEST(paged_2level_forms_match_kvm_amd)
+{
+	ab(_metadata, &programs[3]);
+}
+
+TEST(paged_pae_forms_match_kvm_amd)
+{
+	ab(_metadata, &programs[4]);
 }
 
 TEST_HARNESS_MAIN
