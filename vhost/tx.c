@@ -176,6 +176,7 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 		struct tun_msg_ctl ctl;
 		struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 		struct kvmx_zc_slot *slot = NULL;
+		bool use_zc;
 		size_t len;
 		int err;
 
@@ -213,13 +214,18 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 		iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
 		len = iov_iter_count(&msg.msg_iter);
 
-		if (vq->zc) {
+		use_zc = zc && len >= KVMX_ZC_MIN_LEN &&
+			atomic_read(&n->zc_inflight) - 1 <
+			min_t(u32, KVMX_ZC_MAX_INFLIGHT, vq->num >> 2) &&
+			kvmx_zc_worthwhile(vq);
+		/*
+		 * Copied frames bypass the slot ring when nothing is in it:
+		 * order is only at stake behind a pending zero-copy frame.
+		 */
+		if (vq->zc && (use_zc || kvmx_zc_used_slots(vq))) {
 			slot = &vq->zc[vq->zc_upend % KVMX_ZC_SLOTS];
 			slot->head = c.head;
-			slot->zerocopy = zc && len >= KVMX_ZC_MIN_LEN &&
-				atomic_read(&n->zc_inflight) - 1 <
-				min_t(u32, KVMX_ZC_MAX_INFLIGHT, vq->num >> 2) &&
-				kvmx_zc_worthwhile(vq);
+			slot->zerocopy = use_zc;
 			vq->zc_upend++;
 			if (slot->zerocopy) {
 				slot->ubuf.callback = kvmx_zc_complete;
