@@ -8,6 +8,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "ksm_util.h"
@@ -20,6 +21,7 @@ struct stress {
 	char *wmap;		/* writers write here */
 	char *rmap;		/* and read back here: same region */
 	char *shadow;		/* private copy of what must be there */
+	atomic_uint *seq;	/* per page, odd while being written */
 	double end;
 	atomic_long mismatches;
 	atomic_long writes;
@@ -48,6 +50,8 @@ static void *writer_fn(void *arg)
 		/* Each thread owns the pages i % NTHREADS == id. */
 		i = rand_r(&w->seed) % (NPAGES / NTHREADS) * NTHREADS + w->id;
 		op = rand_r(&w->seed) % 10;
+		if (s->seq && op < 6)
+			atomic_fetch_add(&s->seq[i], 1);
 		if (op < 3) {
 			c = 'A' + rand_r(&w->seed) % NPATTERNS;
 			memset(s->wmap + i * PG, c, PG);
@@ -61,6 +65,8 @@ static void *writer_fn(void *arg)
 			memset(s->wmap + i * PG, 0, PG);
 			memset(s->shadow + i * PG, 0, PG);
 		}
+		if (s->seq && op < 6)
+			atomic_fetch_add(&s->seq[i], 1);
 		atomic_fetch_add(&s->writes, op < 6);
 		if (!page_ok(s, i))
 			atomic_fetch_add(&s->mismatches, 1);
@@ -175,6 +181,67 @@ TEST_F_TIMEOUT(stress, writers_vs_scanner_and_unmerge, 120)
 	ASSERT_EQ(0, ksm_set("run", 2));
 	EXPECT_EQ(0, final_check(&self->s));
 	EXPECT_EQ(0, ksm_get("pages_sharing"));
+}
+
+/*
+ * Another process reads through its own page tables (fork shares the
+ * region): every page it reads while no writer touches it must equal the
+ * shadow, so zaps and COW breaks reach other mms too.
+ */
+TEST_F_TIMEOUT(stress, reader_in_another_process, 120)
+{
+	atomic_long *bad;
+	unsigned int seed = 99, a, b;
+	long reads = 0;
+	char *shared;
+	double end;
+	size_t i;
+	pid_t pid;
+	int st;
+
+	/* Shadow and sequence counts shared with the reader. */
+	shared = mmap(NULL, NPAGES * PG + NPAGES * sizeof(atomic_uint) + PG,
+		      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		      0);
+	ASSERT_NE(MAP_FAILED, shared);
+	memcpy(shared, self->s.shadow, NPAGES * PG);
+	munmap(self->s.shadow, NPAGES * PG);
+	self->s.shadow = shared;
+	self->s.seq = (atomic_uint *)(shared + NPAGES * PG);
+	bad = (atomic_long *)(shared + NPAGES * PG +
+			      NPAGES * sizeof(atomic_uint));
+
+	ASSERT_EQ(0, ksm_set("run", 1));
+	ksm_wait_merged(NPAGES / 2, 20);
+	end = ksm_now() + 5;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		while (ksm_now() < end) {
+			i = rand_r(&seed) % NPAGES;
+			a = atomic_load(&self->s.seq[i]);
+			if (a & 1)
+				continue;
+			if (memcmp(self->s.rmap + i * PG,
+				   self->s.shadow + i * PG, PG)) {
+				b = atomic_load(&self->s.seq[i]);
+				if (a == b)
+					atomic_fetch_add(bad, 1);
+			}
+			reads++;
+		}
+		_exit(reads > 1000 ? 0 : 3);
+	}
+	run_writers(_metadata, &self->s, 4, 0);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	EXPECT_EQ(0, atomic_load(&self->s.mismatches));
+	EXPECT_EQ(0, atomic_load(bad));
+	EXPECT_EQ(0, final_check(&self->s));
+	munmap(shared, NPAGES * PG + NPAGES * sizeof(atomic_uint) + PG);
+	self->s.shadow = mmap(NULL, NPAGES * PG, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	self->s.seq = NULL;
 }
 
 TEST_HARNESS_MAIN
