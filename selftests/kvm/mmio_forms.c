@@ -288,12 +288,56 @@ KVMT_GUEST_CODE(pae32, ".code32",
 	GO_HIGH(pae32)
 	PAGED_BODY);
 
+/*
+ * Long mode at a high canonical alias: PML4[256] -> 4 KiB pages for code
+ * and RAM, a 1 GiB page for the device; FS points into the device.
+ */
+KVMT_GUEST_CODE(paged64, ".code64",
+	"movq %cr3, %rdi\n\t"
+	"movq $0x31003, 0x800(%rdi)\n\t"	/* PML4[256] */
+	"movq $0x32003, 0x31000\n\t"		/* PDPT[0]: PD */
+	"movl $0xc0000083, 0x31008\n\t"	/* PDPT[1]: 1 GiB device */
+	"movq $0x33003, 0x32000\n\t"		/* PD[0]: PT */
+	"movl $0x33000, %esi\n\t"
+	"xorl %ecx, %ecx\n"
+	"1:\n\t"
+	"movq %rcx, %rax\n\t"
+	"shlq $12, %rax\n\t"
+	"orq $3, %rax\n\t"
+	"movq %rax, (%rsi,%rcx,8)\n\t"
+	"incl %ecx\n\t"
+	"cmpl $32, %ecx\n\t"
+	"jb 1b\n\t"
+	"movabsq $(0xffff800000010000 + 2f - kvmt_guest_paged64_start), %rax\n\t"
+	"jmp *%rax\n"
+	"2:\n\t"
+	"movabsq $0xffff800040000000, %rbx\n\t"
+	"movabsq $0xffff800000009000, %rdi\n\t"
+	"movq $0x0102030405060708, %rcx\n\t"
+	"movq %rcx, 0x10(%rbx)\n\t"
+	"movl 0x18(%rbx), %r8d\n\t"
+	"subq %rcx, 0x20(%rbx)\n\t" LOG64
+	"xchgw %cx, 0x28(%rbx)\n\t"
+	/* FS base into the device */
+	"movl $0xc0000100, %ecx\n\t"
+	"movl $0x40000000, %eax\n\t"
+	"movl $0xffff8000, %edx\n\t"
+	"wrmsr\n\t"
+	"movl %fs:0x40, %r9d\n\t"
+	"addq $1, %fs:0x48\n\t" LOG64
+	"movabsq $0xffff800000009100, %rsi\n\t"
+	"leaq 0x60(%rbx), %rdi\n\t"
+	"movl $2, %ecx\n\t"
+	"rep movsq\n\t"
+	"hlt");
+
 static const struct program programs[] = {
 	{ "long", KVMT_MODE_LONG64, KVMT_MEM_SIZE, KVMT_CODE(forms64) },
 	{ "protected", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(forms32) },
 	{ "real", KVMT_MODE_REAL, 0xf0000, KVMT_CODE(forms16) },
 	{ "paged 2-level", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(paged32) },
 	{ "paged PAE", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(pae32) },
+	{ "paged long", KVMT_MODE_LONG64, KVMT_MEM_SIZE, KVMT_CODE(paged64) },
 };
 
 /* Run @p on the device in $KVMX_DEV and record what happens. */
@@ -451,6 +495,11 @@ TEST(paged_2level_forms_match_kvm_amd)
 TEST(paged_pae_forms_match_kvm_amd)
 {
 	ab(_metadata, &programs[4]);
+}
+
+TEST(paged_long_forms_match_kvm_amd)
+{
+	ab(_metadata, &programs[5]);
 }
 
 TEST_HARNESS_MAIN
