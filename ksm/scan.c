@@ -63,6 +63,19 @@ static bool kvmx_ksm_pages_identical(struct page *a, struct page *b)
 	return same;
 }
 
+/* Bytes compared before freezing a page on a checksum hint. */
+#define KVMX_KSM_PREFIX	256
+
+static bool kvmx_ksm_prefix_equal(struct page *a, struct page *b)
+{
+	void *x = kmap_local_page(a), *y = kmap_local_page(b);
+	bool same = !kvmx_ksm_content_cmp(x, y, KVMX_KSM_PREFIX);
+
+	kunmap_local(y);
+	kunmap_local(x);
+	return same;
+}
+
 static void kvmx_ksm_item_untree(struct kvmx_ksm_item *item)
 {
 	if (!item->tree_seq)
@@ -280,6 +293,11 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 	 */
 	if (item->sum.valid) {
 		s = kvmx_ksm_stable_find_sum(item->sum.value);
+		/* A cheap look first: do not unmap a page that changed. */
+		if (s && !kvmx_ksm_prefix_equal(page, s->page)) {
+			kvmx_ksm_stable_put(s);
+			s = NULL;
+		}
 		if (s) {
 			if (!kvmx_ksm_merge_stable(r, index, page, s)) {
 				kvmx_ksm_item_free(item);
