@@ -1,24 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-net: a guest pings the host over a tap that kvmx creates and
- * addresses through netlink, with each backend: the userspace tap loop,
- * upstream vhost-net, and kvmx's vhost (skipped until its module exists).
- * The tap must be gone once kvmx has exited.
+ * A guest pings the host over the userspace tap backend and over upstream
+ * vhost-net; see net_guests.h.
  */
-#include <net/if.h>
-
-#include "kselftest_harness.h"
-#include "launcher.h"
-
-FIXTURE(net) {
-	const char *kernel;
-};
-
-FIXTURE_VARIANT(net) {
-	const char *vhost;
-	const char *module;	/* to modprobe first, or NULL */
-	const char *dev;	/* needed device node */
-};
+#include "net_guests.h"
 
 FIXTURE_VARIANT_ADD(net, userspace) {
 	.vhost = "off", .dev = "/dev/net/tun",
@@ -27,55 +12,5 @@ FIXTURE_VARIANT_ADD(net, userspace) {
 FIXTURE_VARIANT_ADD(net, vhost_upstream) {
 	.vhost = "upstream", .module = "vhost_net", .dev = "/dev/vhost-net",
 };
-
-FIXTURE_VARIANT_ADD(net, vhost_kvmx) {
-	.vhost = "kvmx", .module = "kvmx_vhost_net",
-	.dev = "/dev/kvmx-vhost-net",
-};
-
-FIXTURE_SETUP(net)
-{
-	char cmd[128];
-
-	self->kernel = launcher_kernel();
-	if (!self->kernel)
-		SKIP(return, "no guest kernel in /boot");
-	if (!launcher_have_kvm())
-		SKIP(return, "no /dev/kvmx or /dev/kvm");
-	system("modprobe tun 2>/dev/null");
-	if (variant->module) {
-		snprintf(cmd, sizeof(cmd), "modprobe %s 2>/dev/null",
-			 variant->module);
-		system(cmd);
-	}
-	if (access(variant->dev, F_OK))
-		SKIP(return, "%s not available", variant->dev);
-}
-
-FIXTURE_TEARDOWN(net)
-{
-}
-
-TEST_F_TIMEOUT(net, guest_pings_host, 500)
-{
-	char spec[128];
-	struct kvmx_result r;
-
-	snprintf(spec, sizeof(spec),
-		 "tap,vhost=%s,ifname=kvmxt0,ip=192.168.77.1/24",
-		 variant->vhost);
-	const char *argv[] = { "run", "-k", self->kernel, "-m", "128", "-p",
-		"quiet", "--net", spec, "--guest-cmd",
-		"ping -c 3 -W 10 192.168.77.1 && echo PING-OK",
-		"--timeout", "400", NULL };
-
-	r = launcher_run(argv, NULL, NULL, 450);
-	launcher_dump(&r);
-	EXPECT_NE(NULL, strstr(r.out, "kvmx-guest: eth0 192.168.77.2/24"));
-	EXPECT_NE(NULL, strstr(r.out, "PING-OK"));
-	EXPECT_EQ(0, r.status);
-	EXPECT_EQ(0, if_nametoindex("kvmxt0"));
-	free(r.out);
-}
 
 TEST_HARNESS_MAIN
