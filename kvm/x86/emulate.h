@@ -12,8 +12,10 @@
  *	       put the value read in acc.data), then:
  *	kvmx_emu_mmio_finish(&insn, &regs, mem, &acc);
  *	    -> KVMX_EMU_DONE:  instruction complete, RIP advanced
- *	    -> KVMX_EMU_WRITE: read-modify-write or XCHG: registers are final
- *	       (RIP advanced); also perform the MMIO write now in @acc
+ *	    -> KVMX_EMU_WRITE: read-modify-write (ALU, NOT/NEG/INC/DEC,
+ *	       BTS/BTR/BTC), XCHG, XADD or CMPXCHG: registers are final (RIP
+ *	       advanced); also perform the MMIO write now in @acc, at the
+ *	       same address
  *	    -> KVMX_EMU_AGAIN: REP string op: one iteration done, RSI/RDI/RCX
  *	       updated, RIP NOT advanced; resume the guest, which re-executes
  *	       the instruction for the next element
