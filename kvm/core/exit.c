@@ -69,8 +69,10 @@ int kvmx_gla_to_gpa(struct kvmx_vcpu *vcpu, u64 gla, unsigned int access,
 		access |= KVMX_WALK_USER;
 	r = kvmx_walk_gva(gla, s.cr0, s.cr3, s.cr4, s.efer, access,
 			  kvmx_walk_read, vcpu->vm, gpa, &err);
-	if (r == -EFAULT)
+	if (r == -EFAULT) {
 		kvmx_queue_exception(vcpu, KVMX_PF_VECTOR, true, err);
+		vcpu->exc_cr2 = gla;
+	}
 	else if (r == -EINVAL)
 		kvmx_queue_exception(vcpu, KVMX_GP_VECTOR, true, 0);
 	return r;

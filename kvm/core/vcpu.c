@@ -295,6 +295,14 @@ static int kvmx_set_events(struct kvmx_vcpu *vcpu,
 	vcpu->exc_vector = ev->exception.nr;
 	vcpu->exc_has_error = ev->exception.has_error_code;
 	vcpu->exc_error = ev->exception.error_code;
+	if (vcpu->exc && vcpu->exc_vector == 14) {
+		struct kvm_sregs s;
+
+		/* No payload: a #PF from userspace keeps the current CR2. */
+		memset(&s, 0, sizeof(s));
+		kvmx_ops->get_sregs(vcpu, &s);
+		vcpu->exc_cr2 = s.cr2;
+	}
 	vcpu->irq_pending = ev->interrupt.injected;
 	vcpu->irq_vector = ev->interrupt.nr;
 	if (ev->flags & KVM_VCPUEVENT_VALID_SHADOW)

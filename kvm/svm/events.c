@@ -125,6 +125,9 @@ void kvmx_svm_inject_exception(struct kvmx_vcpu *vcpu, u8 vector,
 	c->event_inj = vector | SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT |
 		       (has_error ? SVM_EVTINJ_VALID_ERR : 0);
 	c->event_inj_err = error_code;
+	/* Event injection does not write CR2; a #PF needs its address. */
+	if (vector == 14)
+		to_svm(vcpu)->vmcb->save.cr2 = vcpu->exc_cr2;
 }
 
 /**
