@@ -141,6 +141,20 @@ KVMT_GUEST_CODE(forms64, ".code64",
 	"movl $2, %ecx\n\t"
 	"rep movsq\n\t"
 	"movq %rdi, 16(%rbp)\n\t"
+	/* 32-bit addressing for strings, REP LODS, byte RMW on SIL/R9B */
+	"movl $0xc0000120, %edi\n\t"
+	"movl $2, %ecx\n\t"
+	"movb $0x3c, %al\n\t"
+	"addr32 rep stosb\n\t"
+	"movl $0xc0000130, %esi\n\t"
+	"movl $2, %ecx\n\t"
+	"rep lodsl\n\t"
+	"movb $0x11, %sil\n\t"
+	"xorb %sil, 0x140(%rbx)\n\t"
+	"movb $0x22, %r9b\n\t"
+	"lock andb %r9b, 0x141(%rbx)\n\t"
+	"movsbq 0x142(%rbx), %r10\n\t"
+	"movzwq 0x144(%rbx), %r11\n\t"
 	"hlt");
 
 #define LOG32	"pushfl\n\tpopl %edx\n\tmovl %edx, (%edi)\n\taddl $4, %edi\n\t"
@@ -177,6 +191,21 @@ KVMT_GUEST_CODE(forms32, ".code32",
 	"rep stosl\n\t"
 	"leal 0x50(%ebx), %esi\n\t"
 	"lodsw\n\t"
+	/* condition codes, CMPXCHG, NEG/NOT, 16-bit addressing */
+	"movl $0x9180, %edi\n\t"
+	"cmpl $5, %eax\n\t"
+	"setb 0x60(%ebx)\n\t"
+	"setge 0x61(%ebx)\n\t"
+	"cmovbl 0x64(%ebx), %ecx\n\t"
+	"cmovael 0x68(%ebx), %edx\n\t"
+	"movl 0x70(%ebx), %eax\n\t"
+	"lock cmpxchgl %ecx, 0x70(%ebx)\n\t" LOG32
+	"cmpxchgw %dx, 0x74(%ebx)\n\t" LOG32
+	"negb 0x78(%ebx)\n\t" LOG32
+	"notl 0x7c(%ebx)\n\t"
+	"decw 0x80(%ebx)\n\t" LOG32
+	"btcl $33, 0x84(%ebx)\n\t"
+	"setc (%edi)\n\t"
 	"hlt");
 
 /* Real mode: the device is at segment 0xf000 (RAM ends at 0xf0000). */
@@ -210,6 +239,21 @@ KVMT_GUEST_CODE(forms16, ".code16",
 	"movw $0x50, %di\n\t"
 	"movw $2, %cx\n\t"
 	"rep movsw\n\t"
+	/* 16-bit RMW, XADD/CMPXCHG, sign extension, BP-based with ES */
+	"movw $0x9180, %sp\n\t"
+	"movw $0x60, %bp\n\t"
+	"movw $0x1234, %dx\n\t"
+	"xaddw %dx, %es:(%bp)\n\t"
+	"movw %es:2(%bp), %ax\n\t"
+	"cmpxchgw %dx, %es:2(%bp)\n\t"
+	"movsbl %es:4(%bp), %esi\n\t"
+	"negw %es:6(%bp)\n\t"
+	"subl $7, %es:8(%bp)\n\t"
+	"movw $0x70, %di\n\t"
+	"std\n\t"
+	"movw $2, %cx\n\t"
+	"rep stosw\n\t"
+	"cld\n\t"
 	"hlt");
 
 /*
