@@ -49,20 +49,35 @@ echo 1 > $KSM/run
 KERNEL_ARG=
 [ -n "${KERNEL:-}" ] && KERNEL_ARG="-k $KERNEL"
 
-# A smoke boot first: if kvmx cannot boot the guest yet, say so and show
-# the rest on upstream KVM rather than nothing.
-if [ "$DEV" = /dev/kvmx ]; then
-	"$KVMX" run $KERNEL_ARG --dev /dev/kvmx -m 128 -p quiet \
-		--guest-cmd true --timeout 300 < /dev/null > /tmp/kvmx-demo-smoke.log 2>&1
+# A smoke boot first, with --ksm: if kvmx (or kvmx_ksm) cannot boot the
+# guest yet, say so and show the rest on the upstream twin rather than
+# nothing.
+smoke() {
+	"$KVMX" run $KERNEL_ARG --dev "$DEV" -m 128 -p quiet --ksm \
+		--guest-cmd true --timeout 240 < /dev/null \
+		> /tmp/kvmx-demo-smoke.log 2>&1
 	st=$?
-	if [ $st -ne 0 ] || ! grep -q "init reached" /tmp/kvmx-demo-smoke.log; then
-		say "kvmx could not boot the guest (status $st); last lines:"
-		tail -5 /tmp/kvmx-demo-smoke.log | sed 's/^/  /'
-		say "continuing on upstream kvm_amd"
-		rmmod kvmx 2>/dev/null
-		modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null
-		DEV=/dev/kvm
-	fi
+	[ $st -eq 0 ] && grep -q "init reached" /tmp/kvmx-demo-smoke.log &&
+		return 0
+	say "smoke boot on $DEV with $KSM failed (status $st); last lines:"
+	tail -4 /tmp/kvmx-demo-smoke.log | sed 's/^/  /'
+	return 1
+}
+if ! smoke && [ "$DEV" = /dev/kvmx ]; then
+	say "continuing on upstream kvm_amd"
+	rmmod kvmx 2>/dev/null
+	modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null
+	DEV=/dev/kvm
+	smoke || KSM_FAILED=1
+fi
+if [ -n "${KSM_FAILED:-}" ] && [ "$KSM" = /sys/kernel/mm/kvmx_ksm ]; then
+	say "continuing with upstream KSM (MADV_MERGEABLE) instead of kvmx_ksm"
+	echo 2 > $KSM/run
+	rmmod kvmx_ksm 2>/dev/null
+	KSM=/sys/kernel/mm/ksm
+	echo 5000 > $KSM/pages_to_scan
+	echo 10 > $KSM/sleep_millisecs
+	echo 1 > $KSM/run
 fi
 say "device $DEV, vhost=$VHOST, merger $KSM, $MEM MiB per guest"
 
