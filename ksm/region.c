@@ -357,6 +357,8 @@ static const struct file_operations kvmx_ksm_fops = {
 	.release = kvmx_ksm_release,
 	.mmap = kvmx_ksm_mmap,
 	.llseek = noop_llseek,
+	/* No backing store: msync(MS_SYNC)/fsync have nothing to wait for. */
+	.fsync = noop_fsync,
 };
 
 /*
