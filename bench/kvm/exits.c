@@ -201,6 +201,11 @@ int main(void)
 	int have_up, have_x;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A program before us may have left a hypervisor loaded. */
+	kvmx_rmmod("kvmx");
+	kvmx_rmmod("kvm_amd");
+	kvmx_rmmod("kvm");
+	printf("kvm/exits: guest-clock ns per operation (under -icount shift=0, ns = instructions)\n");
 	have_up = !run_on("/dev/kvm", &up, why_up, sizeof(why_up));
 	have_x = !run_on("/dev/kvmx", &x, why_x, sizeof(why_x));
 	if (!have_up)
