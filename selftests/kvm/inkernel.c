@@ -82,7 +82,7 @@ KVMT_GUEST_CODE(gp_guest, ".code64",
 	"movq %rax, (0x9008)\n\t"
 	"outb %al, $0x13\n\t"
 	"hlt");
-extern const unsigned char kvmt_guest_gp_handler[];
+KVMT_GUEST_LABEL(kvmt_guest_gp_handler);
 
 TEST_F(inkernel, unknown_msr_raises_gp)
 {

@@ -35,8 +35,8 @@ KVMT_GUEST_CODE(irq_guest, ".code64",
 	"outb %al, $0x32\n\t"
 	"outb %al, $0x33\n\t"
 	"iretq");
-extern const unsigned char kvmt_guest_irq_handler[];
-extern const unsigned char kvmt_guest_nmi_handler[];
+KVMT_GUEST_LABEL(kvmt_guest_irq_handler);
+KVMT_GUEST_LABEL(kvmt_guest_nmi_handler);
 
 static int irq_guest_setup(struct kvmt_vcpu *vcpu, int if_on)
 {
@@ -195,7 +195,7 @@ KVMT_GUEST_CODE(irq_real, ".code16",
 	"incw (0x9000)\n\t"
 	"outb %al, $0x30\n\t"
 	"iret");
-extern const unsigned char kvmt_guest_irq_real_handler[];
+KVMT_GUEST_LABEL(kvmt_guest_irq_real_handler);
 
 KVMT_GUEST_CODE(irq_prot, ".code32",
 	"1:\n\t"
@@ -205,7 +205,7 @@ KVMT_GUEST_CODE(irq_prot, ".code32",
 	"incl (0x9000)\n\t"
 	"outb %al, $0x30\n\t"
 	"iretl");
-extern const unsigned char kvmt_guest_irq_prot_handler[];
+KVMT_GUEST_LABEL(kvmt_guest_irq_prot_handler);
 
 static void inject_in_mode(struct __test_metadata *_metadata,
 			   struct kvmt_vcpu *vcpu, enum kvmt_mode mode,

@@ -16,7 +16,7 @@ KVMT_GUEST_CODE(real, ".code16",
 	"outw %ax, $0x10\n\t"
 	"hlt\n\t"
 	"kvmt_guest_real_after_hlt:");
-extern const unsigned char kvmt_guest_real_after_hlt[];
+KVMT_GUEST_LABEL(kvmt_guest_real_after_hlt);
 
 KVMT_GUEST_CODE(prot, ".code32",
 	"movl (0x9010), %eax\n\t"
@@ -26,7 +26,7 @@ KVMT_GUEST_CODE(prot, ".code32",
 	"outw %ax, $0x10\n\t"
 	"hlt\n\t"
 	"kvmt_guest_prot_after_hlt:");
-extern const unsigned char kvmt_guest_prot_after_hlt[];
+KVMT_GUEST_LABEL(kvmt_guest_prot_after_hlt);
 
 KVMT_GUEST_CODE(long, ".code64",
 	"movq (0x9010), %rax\n\t"
@@ -37,7 +37,7 @@ KVMT_GUEST_CODE(long, ".code64",
 	"movabsq $0x123456789abcdef0, %rbx\n\t"	/* needs 64-bit mode */
 	"hlt\n\t"
 	"kvmt_guest_long_after_hlt:");
-extern const unsigned char kvmt_guest_long_after_hlt[];
+KVMT_GUEST_LABEL(kvmt_guest_long_after_hlt);
 
 KVMT_VM_FIXTURE(modes);
 

@@ -38,7 +38,7 @@ KVMT_GUEST_CODE(xsetbv_guest, ".code64",
 	"kvmt_guest_xsetbv_gp:\n\t"
 	"outb %al, $0x13\n\t"
 	"hlt");
-extern const unsigned char kvmt_guest_xsetbv_gp[];
+KVMT_GUEST_LABEL(kvmt_guest_xsetbv_gp);
 
 static uint64_t host_xcr0(void)
 {

@@ -80,6 +80,9 @@ struct kvmt_vcpu {
 
 #define KVMT_CODE(name) kvmt_guest_##name##_start, kvmt_guest_##name##_end
 
+/* Declare a label defined inside a KVMT_GUEST_CODE() body. */
+#define KVMT_GUEST_LABEL(sym) extern const unsigned char sym[]
+
 /* The device path under test ($KVMX_DEV or /dev/kvmx). */
 const char *kvmt_dev_path(void);
 /* The module providing it: "kvm_amd" for /dev/kvm, else "kvmx". */
