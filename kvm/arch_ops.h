@@ -55,9 +55,6 @@ struct kvmx_vcpu;
  * @set_nmi_mask: set or clear that
  * @set_cr8: the TPR for the guest (KVM_RUN's run->cr8)
  * @get_cr8: read it back
- * @flush_tlb: make the vCPU drop guest TLB entries before its next entry
- * @exit_reason_name: name of backend exit reason @reason, or NULL
- * @nr_exit_reasons: size of the backend's exit-reason space for stats
  */
 struct kvmx_arch_ops {
 	const char *name;
@@ -90,9 +87,6 @@ struct kvmx_arch_ops {
 	void (*set_nmi_mask)(struct kvmx_vcpu *vcpu, bool masked);
 	void (*set_cr8)(struct kvmx_vcpu *vcpu, u64 cr8);
 	u64 (*get_cr8)(struct kvmx_vcpu *vcpu);
-	void (*flush_tlb)(struct kvmx_vcpu *vcpu);
-	const char *(*exit_reason_name)(unsigned int reason);
-	unsigned int nr_exit_reasons;
 };
 
 extern const struct kvmx_arch_ops *kvmx_ops;

@@ -128,22 +128,3 @@ int kvmx_svm_handle_exit(struct kvmx_vcpu *vcpu)
 				code, raw_smp_processor_id());
 	}
 }
-
-/**
- * kvmx_svm_exit_reason_name() - printable SVM exit code
- * @reason: exit code
- *
- * Return: a name or NULL.
- */
-const char *kvmx_svm_exit_reason_name(unsigned int reason)
-{
-	switch (reason) {
-	case SVM_EXIT_IOIO: return "io";
-	case SVM_EXIT_NPF: return "npf";
-	case SVM_EXIT_HLT: return "hlt";
-	case SVM_EXIT_CPUID: return "cpuid";
-	case SVM_EXIT_MSR: return "msr";
-	case SVM_EXIT_INTR: return "intr";
-	default: return NULL;
-	}
-}

@@ -192,11 +192,6 @@ static void kvmx_svm_vcpu_free(struct kvmx_vcpu *vcpu)
 	vcpu->arch = NULL;
 }
 
-static void kvmx_svm_flush_tlb(struct kvmx_vcpu *vcpu)
-{
-	to_svm(vcpu)->flush_pending = true;
-}
-
 const struct kvmx_arch_ops kvmx_svm_ops = {
 	.name			= "svm",
 	.hardware_setup		= kvmx_svm_hardware_setup,
@@ -226,6 +221,4 @@ const struct kvmx_arch_ops kvmx_svm_ops = {
 	.set_nmi_mask		= kvmx_svm_set_nmi_mask,
 	.set_cr8		= kvmx_svm_set_cr8,
 	.get_cr8		= kvmx_svm_get_cr8,
-	.flush_tlb		= kvmx_svm_flush_tlb,
-	.exit_reason_name	= kvmx_svm_exit_reason_name,
 };

@@ -112,6 +112,5 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu);
 
 /* exit.c */
 int kvmx_svm_handle_exit(struct kvmx_vcpu *vcpu);
-const char *kvmx_svm_exit_reason_name(unsigned int reason);
 
 #endif /* KVMX_SVM_H */
