@@ -19,12 +19,6 @@
 
 #include "vhost.h"
 
-static int kvmx_read_user(void *ctx, void *dst, u64 uva, size_t len)
-{
-	return copy_from_user(dst, (void __user *)(unsigned long)uva, len) ?
-		-EFAULT : 0;
-}
-
 /**
  * kvmx_vq_init() - one-time initialisation at open
  * @vq: queue
@@ -168,7 +162,6 @@ int kvmx_vq_fetch(struct kvmx_vq *vq, struct kvmx_vring_chain *c,
 	struct kvmx_vhost_net *n = vq->net;
 	struct kvmx_vring_walk w = {
 		.mem = n->mem,
-		.read = kvmx_read_user,
 		.desc_uva = vq->desc_uva,
 		.num = vq->num,
 		.indirect_ok = kvmx_has_feature(n, VIRTIO_RING_F_INDIRECT_DESC),

@@ -94,7 +94,7 @@ typedef int (*kvmx_vring_read_fn)(void *ctx, void *dst, u64 uva, size_t len);
 /* Where a chain walk reads from and what it may accept. */
 struct kvmx_vring_walk {
 	const struct kvmx_vring_mem *mem;
-	kvmx_vring_read_fn read;
+	kvmx_vring_read_fn read;	/* NULL in the kernel: copy_from_user */
 	void *ctx;
 	u64 desc_uva;		/* the descriptor table of the ring */
 	u32 num;		/* ring size */
