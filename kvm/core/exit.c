@@ -72,9 +72,9 @@ int kvmx_gla_to_gpa(struct kvmx_vcpu *vcpu, u64 gla, unsigned int access,
 	if (r == -EFAULT) {
 		kvmx_queue_exception(vcpu, KVMX_PF_VECTOR, true, err);
 		vcpu->exc_cr2 = gla;
-	}
-	else if (r == -EINVAL)
+	} else if (r == -EINVAL) {
 		kvmx_queue_exception(vcpu, KVMX_GP_VECTOR, true, 0);
+	}
 	return r;
 }
 
