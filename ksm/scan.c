@@ -271,20 +271,20 @@ static struct kvmx_ksm_item *kvmx_ksm_item_get(struct kvmx_ksm_region *r,
 	return item;
 }
 
-/* One private page: the decision chain described at the top. */
-static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
+/*
+ * One private page: the decision chain described at the top.  @item is
+ * out of any tree.  Returns true if it went into the unstable tree;
+ * otherwise it may have been freed.
+ */
+static bool kvmx_ksm_scan_item(struct kvmx_ksm_item *item,
+			       struct kvmx_ksm_region *r, pgoff_t index,
 			       struct page *page)
 {
-	struct kvmx_ksm_item *item = kvmx_ksm_item_get(r, index);
 	struct kvmx_ksm_stable *s;
 	struct rb_node *hit;
 	bool settled;
 	void *addr;
 	u64 sum;
-
-	if (!item)
-		return;
-	kvmx_ksm_item_untree(item);
 
 	/*
 	 * A KSM page with the checksum this page had last time: freeze the
@@ -301,7 +301,7 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 		if (s) {
 			if (!kvmx_ksm_merge_stable(r, index, page, s)) {
 				kvmx_ksm_item_free(item);
-				return;
+				return false;
 			}
 			kvmx_ksm_stable_put(s);
 		}
@@ -315,7 +315,7 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 			kvmx_ksm_item_free(item);
 		else
 			kvmx_ksm_stable_put(s);
-		return;
+		return false;
 	}
 
 	sum = kvmx_ksm_checksum(addr);
@@ -323,14 +323,14 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 	    !memchr_inv(addr, 0, PAGE_SIZE)) {
 		kunmap_local(addr);
 		kvmx_ksm_merge_zero(item, page);
-		return;
+		return false;
 	}
 
 	settled = kvmx_ksm_sum_settled(&item->sum, sum,
 				       READ_ONCE(kvmx_ksm_first_pass_merge));
 	if (!settled) {
 		kunmap_local(addr);
-		return;
+		return false;
 	}
 	hit = kvmx_ksm_tree_search_insert(&kvmx_ksm.unstable, addr,
 					  &item->node, kvmx_ksm_unstable_cmp,
@@ -338,12 +338,38 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 	kunmap_local(addr);
 	if (!hit) {
 		item->tree_seq = kvmx_ksm.seq;
-		atomic_long_inc(&kvmx_ksm.unstable_items);
-		return;
+		return true;
 	}
 	kvmx_ksm_merge_pair(item, page,
 			    rb_entry(hit, struct kvmx_ksm_item, node));
+	return false;
 }
+
+/*
+ * Visit one private page.  An item waiting in last round's tree and going
+ * into this round's stays counted throughout, so pages_unshared does not
+ * dip while the scanner passes.
+ */
+static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
+			       struct page *page)
+{
+	struct kvmx_ksm_item *item = kvmx_ksm_item_get(r, index);
+	bool was_counted, counted;
+
+	if (!item)
+		return;
+	was_counted = item->tree_seq != 0;
+	if (item->tree_seq == kvmx_ksm.seq)
+		rb_erase(&item->node, &kvmx_ksm.unstable);
+	item->tree_seq = 0;
+	counted = kvmx_ksm_scan_item(item, r, index, page);
+	if (was_counted && !counted)
+		atomic_long_dec(&kvmx_ksm.unstable_items);
+	else if (!was_counted && counted)
+		atomic_long_inc(&kvmx_ksm.unstable_items);
+}
+
+
 
 static void kvmx_ksm_round_end(void)
 {
