@@ -155,6 +155,64 @@ TEST(close_in_every_order)
 	EXPECT_EQ(0, kvmt_unload_module());
 }
 
+static void on_usr1(int sig)
+{
+}
+
+struct closing_run {
+	struct kvmt_vcpu *vcpu;
+	int ret;
+};
+
+static void *run_until_signal(void *arg)
+{
+	struct closing_run *c = arg;
+
+	c->ret = kvmt_run(c->vcpu);
+	return NULL;
+}
+
+/*
+ * Every fd and mapping is closed while the vCPU thread is inside
+ * KVM_RUN; the run ends with -EINTR on a signal and only then is the VM
+ * torn down.
+ */
+TEST(close_while_running)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct closing_run c = {};
+	struct kvmt_vm *vm;
+	long long base;
+	pthread_t th;
+
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, kvmt_load_module());
+	base = kvmt_module_refcnt();
+	vm = kvmt_vm_create(KVMT_MEM_SIZE);
+	ASSERT_NE(NULL, vm);
+	c.vcpu = kvmt_vcpu_add(vm, 0);
+	ASSERT_NE(NULL, c.vcpu);
+	ASSERT_EQ(0, kvmt_setup(c.vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(forever)));
+	ASSERT_EQ(0, pthread_create(&th, NULL, run_until_signal, &c));
+	usleep(50000);
+	close(vm->sys_fd);
+	close(vm->fd);
+	close(c.vcpu->fd);
+	munmap(c.vcpu->run, vm->run_size);
+	usleep(20000);
+	EXPECT_LT(base, kvmt_module_refcnt());	/* KVM_RUN holds it */
+	pthread_kill(th, SIGUSR1);
+	pthread_join(th, NULL);
+	EXPECT_EQ(-EINTR, c.ret);
+	munmap(vm->mem, vm->mem_size);
+	free(c.vcpu);
+	free(vm);
+	EXPECT_EQ(base, settle_refcnt(base));
+	EXPECT_EQ(0, kvmt_unload_module());
+}
+
 TEST(vcpu_outlives_vm_fd)
 {
 	struct kvmt_vm *vm;

@@ -7,6 +7,7 @@
  * replacement of the backing, and a memfd seen through two mappings.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -171,6 +172,48 @@ TEST_F(mmu, memfd_two_mappings)
 	munmap(a, SLOT_SIZE);
 	munmap(b, SLOT_SIZE);
 	close(fd);
+}
+
+/* Read the qword at 0x40000000 forever. */
+KVMT_GUEST_CODE(reader, ".code64",
+	"movl $0x40000000, %ebx\n"
+	"1:\n\t"
+	"movq (%rbx), %rax\n\t"
+	"pause\n\t"
+	"jmp 1b");
+
+struct reader_run {
+	struct kvmt_vcpu *vcpu;
+	int ret;
+};
+
+static void *reader_fn(void *arg)
+{
+	struct reader_run *r = arg;
+
+	r->ret = kvmt_run(r->vcpu);
+	return NULL;
+}
+
+/*
+ * The host unmaps a slot's memory while the guest is reading it: the
+ * guest loses the pages and KVM_RUN ends with -EFAULT (the slot still
+ * exists, its memory does not).
+ */
+TEST_F(mmu, munmap_under_running_guest)
+{
+	struct reader_run r = { .vcpu = self->vcpu };
+	pthread_t th;
+
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(reader)));
+	self->mem[0] = 1;
+	ASSERT_EQ(0, pthread_create(&th, NULL, reader_fn, &r));
+	usleep(50000);
+	ASSERT_EQ(0, munmap(self->mem, SLOT_SIZE));
+	self->mem = NULL;
+	pthread_join(th, NULL);
+	EXPECT_EQ(-EFAULT, r.ret);
 }
 
 TEST_HARNESS_MAIN
