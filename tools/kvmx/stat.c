@@ -43,7 +43,17 @@ static int nr_vms;
 static void add_counter(struct stat_vm *vm, const char *key,
 			unsigned long long v, bool sub)
 {
+	/* KVM's debugfs also holds values that are not event counts. */
+	static const char *const not_counters[] = {
+		"pid", "tsc-offset", "tsc-scaling-ratio",
+		"tsc-scaling-ratio-frac-bits", "lapic_timer_advance_ns",
+	};
+	size_t j;
 	int i;
+
+	for (j = 0; j < ARRAY_SIZE(not_counters); j++)
+		if (!strcmp(key, not_counters[j]))
+			return;
 
 	for (i = 0; i < vm->n; i++) {
 		if (!strcmp(vm->key[i], key)) {
