@@ -369,8 +369,6 @@ static void kvmx_ksm_scan_page(struct kvmx_ksm_region *r, pgoff_t index,
 		atomic_long_inc(&kvmx_ksm.unstable_items);
 }
 
-
-
 static void kvmx_ksm_round_end(void)
 {
 	kvmx_ksm.full_scans++;
