@@ -240,6 +240,34 @@ TEST_F(pio, ins)
 	EXPECT_EQ(0x9201, res[2]);
 }
 
+/* With DF=1 REP OUTSB walks down: 6 bytes ending at 0x9105. */
+KVMT_GUEST_CODE(pio_outs_down, ".code64",
+	"std\n\t"
+	"movw $0x76, %dx\n\t"
+	"movq $0x9105, %rsi\n\t"
+	"movq $6, %rcx\n\t"
+	"rep outsb\n\t"
+	"cld\n\t"
+	"movq %rsi, (0x9000)\n\t"
+	"hlt");
+
+TEST_F(pio, outs_backwards)
+{
+	uint8_t *src = kvmt_gpa(self->vm, 0x9100);
+	uint8_t buf[8];
+	int i;
+
+	for (i = 0; i < 6; i++)
+		src[i] = 0x41 + i;
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(pio_outs_down)));
+	ASSERT_EQ(6, collect_outs(_metadata, self->vcpu, 0x76, 1, buf, 6));
+	for (i = 0; i < 6; i++)
+		EXPECT_EQ(0x46 - i, buf[i]) TH_LOG("byte %d", i);
+	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_HLT);
+	EXPECT_EQ(0x90ff, *(uint64_t *)kvmt_gpa(self->vm, 0x9000));
+}
+
 /* 200 OUT exits in a loop: the round trip is repeatable. */
 KVMT_GUEST_CODE(pio_loop, ".code64",
 	"xorl %eax, %eax\n"
