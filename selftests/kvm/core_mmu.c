@@ -4,8 +4,11 @@
  * guest runs: after MADV_DONTNEED the guest sees the fresh zero page and
  * its writes land where the host reads them; after fork() the guest's
  * writes break copy-on-write on the parent's side only; after the host
- * replaces the mapping (mmap MAP_FIXED) the guest sees the new memory.
+ * replaces the mapping (mmap MAP_FIXED) the guest sees the new memory;
+ * a thread discarding the page over and over while the guest runs in
+ * another leaves the guest seeing only values the host could have had.
  */
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <stdint.h>
@@ -112,6 +115,46 @@ TEST_F(mmu, mapping_replaced)
 	EXPECT_EQ(8, run_report(_metadata, self->vcpu));
 	EXPECT_EQ(8, run_report(_metadata, self->vcpu));
 	EXPECT_EQ(2, v[2]);
+}
+
+struct discarder {
+	volatile uint32_t *page;
+	volatile int stop;
+};
+
+static void *discard_loop(void *arg)
+{
+	struct discarder *d = arg;
+
+	while (!d->stop) {
+		madvise((void *)d->page, PAGE_BYTES, MADV_DONTNEED);
+		d->page[0] = 0x1234;
+		sched_yield();
+	}
+	return NULL;
+}
+
+TEST_F(mmu, discard_while_running)
+{
+	struct discarder d = { .page = kvmt_gpa(self->vm, PAGE) };
+	pthread_t t;
+	uint32_t v;
+	int i;
+
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(reader)));
+	d.page[0] = 0x1234;
+	ASSERT_EQ(0, pthread_create(&t, NULL, discard_loop, &d));
+	for (i = 0; i < 3000; i++) {
+		v = run_report(_metadata, self->vcpu);
+		if (v != 0x1234 && v != 0)
+			break;
+	}
+	d.stop = 1;
+	pthread_join(t, NULL);
+	EXPECT_EQ(3000, i) TH_LOG("guest read %#x", v);
+	d.page[0] = 0x4321;
+	EXPECT_EQ(0x4321, run_report(_metadata, self->vcpu));
 }
 
 TEST_HARNESS_MAIN
