@@ -313,13 +313,26 @@ static long kvmx_net_set_log_fd(struct kvmx_vhost_net *n, int __user *up)
 	return 0;
 }
 
+/*
+ * A backend is a tun/tap fd or, as upstream allows, a raw AF_PACKET
+ * socket (bound to an interface; no zero-copy, no batching).
+ */
 static struct socket *kvmx_net_get_socket(int fd)
 {
 	struct socket *sock;
 	struct file *file;
+	int err;
 
 	if (fd == -1)
 		return NULL;
+	sock = sockfd_lookup(fd, &err);
+	if (sock) {
+		if (sock->sk->sk_type == SOCK_RAW &&
+		    sock->sk->sk_family == AF_PACKET)
+			return sock;
+		sockfd_put(sock);
+		return ERR_PTR(-ENOTSOCK);
+	}
 	file = fget(fd);
 	if (!file)
 		return ERR_PTR(-ENOTSOCK);	/* as upstream */
@@ -373,6 +386,7 @@ static long kvmx_net_set_backend(struct kvmx_vhost_net *n,
 	if (sock) {
 		r = kvmx_vq_init_access(vq);
 		if (!r && b.index == KVMX_VQ_TX &&
+		    sock->sk->sk_family != AF_PACKET &&
 		    sock_flag(sock->sk, SOCK_ZEROCOPY))
 			r = kvmx_zc_alloc(vq);
 		if (r)

@@ -136,6 +136,22 @@ static void kvmx_rx_drop(struct kvmx_vq *vq, struct socket *sock)
 	sock->ops->recvmsg(sock, &msg, 1, MSG_DONTWAIT | MSG_TRUNC);
 }
 
+/* A raw packet socket: the length of the head of its receive queue. */
+static int kvmx_rx_peek_queue(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	struct sk_buff *skb;
+	unsigned long flags;
+	int len = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb = skb_peek(q);
+	if (skb)
+		len = __skb_array_len_with_tag(skb);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return len;
+}
+
 static int kvmx_rx_peek(struct kvmx_vq *vq, struct socket *sock)
 {
 	void *ptr;
@@ -148,9 +164,9 @@ static int kvmx_rx_peek(struct kvmx_vq *vq, struct socket *sock)
 			return tun_ptr_to_xdp(ptr)->len;
 		return __skb_array_len_with_tag(ptr);
 	}
-	if (!sock->ops->peek_len)
-		return 0;
-	return sock->ops->peek_len(sock);
+	if (sock->ops->peek_len)
+		return sock->ops->peek_len(sock);
+	return kvmx_rx_peek_queue(sock->sk);
 }
 
 static int kvmx_rx_busy_poll(struct kvmx_vq *vq, struct socket *sock)

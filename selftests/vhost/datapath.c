@@ -257,6 +257,68 @@ TEST_F(dp, device_provides_header)
 	do_rx(_metadata, &self->v, 20, 1400, 10, 0);
 }
 
+TEST_F(dp, raw_packet_socket_backend)
+{
+	struct vnet *v = &self->v;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	uint8_t frame[VNET_MAX_FRAME], got[VNET_MAX_FRAME + 64];
+	int raw, one = 1, i;
+	ssize_t r;
+
+	/* An AF_PACKET socket on the tap interface as the backend. */
+	ASSERT_EQ(0, vnet_open(v, BASE_FEATURES | F(VHOST_NET_F_VIRTIO_NET_HDR),
+			       64, VNET_BUF_SIZE, false));
+	raw = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	ASSERT_LE(0, raw);
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = v->ifindex;
+	ASSERT_EQ(0, bind(raw, (struct sockaddr *)&sll, sizeof(sll)));
+	/* Not our own transmissions back as receptions. */
+	ASSERT_EQ(0, setsockopt(raw, SOL_PACKET, PACKET_IGNORE_OUTGOING,
+				&one, sizeof(one)));
+	ASSERT_EQ(0, vnet_set_backend(v, 0, raw));
+	ASSERT_EQ(0, vnet_set_backend(v, 1, raw));
+	fcntl(v->tap, F_SETFL, O_NONBLOCK);
+
+	/* TX: out of the interface, read at the tap fd (no header). */
+	for (i = 0; i < 5; i++) {
+		vnet_make_frame(frame, 300, i);
+		vnet_tx_add(v, frame, 300);
+	}
+	vnet_publish(&v->tx);
+	vnet_kick(&v->tx);
+	ASSERT_TRUE(vnet_wait_used(&v->tx, 5, 2000));
+	for (i = 0; i < 5; i++) {
+		struct pollfd p = { .fd = v->tap, .events = POLLIN };
+
+		ASSERT_EQ(1, poll(&p, 1, 1000));
+		r = read(v->tap, got, sizeof(got));
+		ASSERT_TRUE(vnet_check_frame(got, r, 300, i))
+			TH_LOG("tx frame %d: %zd bytes", i, r);
+	}
+	/* RX: written at the tap fd, received on the interface. */
+	for (i = 0; i < 4; i++)
+		vnet_rx_add(v, VNET_BUF_SIZE);
+	vnet_publish(&v->rx);
+	vnet_kick(&v->rx);
+	for (i = 0; i < 4; i++) {
+		vnet_make_frame(frame, 200, 10 + i);
+		ASSERT_EQ(200, write(v->tap, frame, 200));
+	}
+	ASSERT_TRUE(vnet_wait_used(&v->rx, 4, 2000));
+	for (i = 0; i < 4; i++) {
+		struct vring_used_elem *e = &v->rx.used->ring[i];
+
+		ASSERT_EQ(12 + 200, e->len);
+		EXPECT_TRUE(vnet_check_frame(v->rx.bufs +
+					     e->id * VNET_BUF_SIZE + 12,
+					     200, 200, 10 + i));
+	}
+	ASSERT_EQ(0, vnet_set_backend(v, 0, -1));
+	ASSERT_EQ(0, vnet_set_backend(v, 1, -1));
+	close(raw);
+}
+
 TEST_F(dp, rx_mergeable_buffers)
 {
 	uint8_t frame[VNET_MAX_FRAME], got[VNET_MAX_FRAME + 64];
