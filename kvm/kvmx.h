@@ -237,7 +237,6 @@ struct kvmx_msrs {
  * @exc_has_error: it carries an error code
  * @exc_error: the error code
  * @exc_cr2: faulting address to load into CR2 with a queued #PF
- * @shutdown: the guest triple faulted; it stays shut down
  * @mmu_cache: page-table pages for this vCPU's nested page faults
  * @stats: exit counts, enum kvmx_exit_stat
  * @debugfs: per-vCPU debugfs directory
@@ -268,7 +267,6 @@ struct kvmx_vcpu {
 	bool exc_has_error;
 	u32 exc_error;
 	u64 exc_cr2;
-	bool shutdown;
 	struct kvmx_pt_cache mmu_cache;
 	u64 stats[KVMX_NR_EXIT_STATS];
 	struct dentry *debugfs;

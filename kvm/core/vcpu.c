@@ -114,11 +114,6 @@ static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 		r = -EINTR;
 		goto out;
 	}
-	if (vcpu->shutdown) {
-		run->exit_reason = KVM_EXIT_SHUTDOWN;
-		r = 0;
-		goto out;
-	}
 
 	for (;;) {
 		if (signal_pending(current)) {
