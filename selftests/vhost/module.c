@@ -2,7 +2,8 @@
 /*
  * kvmx_vhost_net.ko loads, creates /dev/kvmx-vhost-net (0660), answers
  * VHOST_GET_FEATURES, rejects unknown ioctls with ENOTTY and unloads
- * leaving no node behind.
+ * leaving no node behind; full sessions leave no debugfs entries, fds or
+ * module references.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glob.h>
+
 #include "kselftest_harness.h"
 #include "kvmx_test.h"
+#include "vnet_driver.h"
 
 #define VHOST_NODE "/dev/kvmx-vhost-net"
 
@@ -67,6 +71,58 @@ TEST(vhost_unload_leaves_nothing)
 	ASSERT_EQ(0, kvmx_rmmod("kvmx_vhost_net"));
 	EXPECT_FALSE(kvmx_module_loaded("kvmx_vhost_net"));
 	EXPECT_EQ(-1, stat(VHOST_NODE, &st));
+}
+
+static size_t debugfs_dirs_of_this_process(void)
+{
+	char pattern[96];
+	glob_t g;
+	size_t n;
+
+	snprintf(pattern, sizeof(pattern),
+		 "/sys/kernel/debug/kvmx_vhost_net/%d-*", getpid());
+	if (glob(pattern, 0, NULL, &g))
+		return 0;
+	n = g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
+/*
+ * Whole sessions (owner, rings, tap backend, traffic, RESET_OWNER on
+ * some) leave no debugfs entries, no fds and no module references.
+ */
+TEST(vhost_sessions_leave_nothing)
+{
+	uint8_t frame[VNET_MAX_FRAME];
+	int fds, i, k;
+
+	ASSERT_EQ(0, kvmx_modprobe("kvmx_vhost_net", NULL));
+	setenv("KVMX_VHOST_DEV", VHOST_NODE, 1);
+	fds = kvmx_count_fds();
+	for (i = 0; i < 20; i++) {
+		struct vnet v;
+
+		ASSERT_EQ(0, vnet_open(&v, 1ULL << VIRTIO_F_VERSION_1, 64,
+				       VNET_BUF_SIZE, true));
+		EXPECT_EQ(1, debugfs_dirs_of_this_process());
+		for (k = 0; k < 32; k++) {
+			vnet_make_frame(frame, 1200, k);
+			vnet_tx_add(&v, frame, 1200);
+			vnet_rx_add(&v, VNET_BUF_SIZE);
+		}
+		vnet_publish(&v.tx);
+		vnet_publish(&v.rx);
+		vnet_kick(&v.tx);
+		vnet_kick(&v.rx);
+		if (i % 2)
+			EXPECT_EQ(0, ioctl(v.dev, VHOST_RESET_OWNER));
+		vnet_close(&v);
+		EXPECT_EQ(0, debugfs_dirs_of_this_process());
+	}
+	EXPECT_EQ(fds, kvmx_count_fds());
+	EXPECT_EQ(0, kvmx_rmmod("kvmx_vhost_net"));
+	EXPECT_FALSE(kvmx_module_loaded("kvmx_vhost_net"));
 }
 
 TEST_HARNESS_MAIN
