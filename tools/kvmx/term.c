@@ -91,9 +91,11 @@ static void stdin_ready(int fd, void *opaque)
 		if (raw_active && escape_pending) {
 			escape_pending = false;
 			if (buf[i] == 'x') {
+				static const char msg[] =
+					"\r\nkvmx: stopped by Ctrl-A x\r\n";
+
 				term__restore();
-				term__write("\r\nkvmx: stopped by Ctrl-A x\r\n",
-					    28);
+				term__write(msg, sizeof(msg) - 1);
 				kvm__request_exit(KVMX_EXIT_POWEROFF);
 				return;
 			}
