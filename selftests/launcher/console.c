@@ -5,6 +5,7 @@
  * serial_input: kvmx runs on a pseudo-terminal; a line typed into it
  * reaches a `read` inside the guest through the 8250's receive interrupt,
  * and the terminal's settings are back as they were once kvmx exits.
+ * ctrl_a_x: the escape stops a waiting guest, status 0, terminal restored.
  * reboot: `reboot -f` in the guest ends kvmx with status 2 (reset);
  * poweroff is covered by boot.c (status 0).
  */
@@ -93,6 +94,47 @@ TEST_F_TIMEOUT(console, serial_input, 500)
 	EXPECT_EQ(before.c_lflag, after.c_lflag);
 	EXPECT_EQ(before.c_iflag, after.c_iflag);
 	EXPECT_EQ(before.c_oflag, after.c_oflag);
+	close(master);
+	close(slave);
+	free(buf);
+}
+
+/* Ctrl-A x on the terminal stops a guest that would otherwise wait. */
+TEST_F_TIMEOUT(console, ctrl_a_x_stops_guest, 500)
+{
+	struct termios before, after;
+	size_t cap = 1 << 20, len = 0;
+	char *buf = calloc(1, cap);
+	int master, slave, st;
+	pid_t pid;
+
+	ASSERT_EQ(0, openpty(&master, &slave, NULL, NULL, NULL));
+	ASSERT_EQ(0, tcgetattr(slave, &before));
+	pid = fork();
+	if (!pid) {
+		const char *argv[] = { KVMX_BIN, "run", "-k", self->kernel,
+			"-m", "128", "-p", "quiet", "--guest-cmd",
+			"echo WAITING-FOREVER; sleep 100000", "--timeout", "400",
+			NULL };
+
+		setsid();
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		close(master);
+		execv(KVMX_BIN, (char **)argv);
+		_exit(127);
+	}
+	EXPECT_TRUE(wait_for(master, buf, cap, &len, "WAITING-FOREVER", 450));
+	ASSERT_EQ(2, write(master, "\001x", 2));
+	EXPECT_TRUE(wait_for(master, buf, cap, &len, "stopped by Ctrl-A x",
+			     60));
+	waitpid(pid, &st, 0);
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	ASSERT_EQ(0, tcgetattr(slave, &after));
+	EXPECT_EQ(before.c_lflag, after.c_lflag);
+	EXPECT_EQ(before.c_iflag, after.c_iflag);
 	close(master);
 	close(slave);
 	free(buf);
