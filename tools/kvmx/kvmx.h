@@ -16,7 +16,9 @@
 #include <stddef.h>
 #include <linux/kvm.h>
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 #define KVMX_EXIT_POWEROFF	0	/* guest powered off or halted */
 #define KVMX_EXIT_ERROR		1	/* user error or host failure */
