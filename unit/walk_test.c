@@ -201,6 +201,40 @@ TEST(smep_smap)
 	OK(&c, gva + 0x1000, 0, 0x124010);
 }
 
+/* The access bits kvmx_gla_to_gpa() derives from CPL and RFLAGS.AC. */
+TEST(cpl_access_bits)
+{
+	const u64 ac = KVMX_WALK_RFLAGS_AC, other = 0x2 | BIT_ULL(10);
+	struct ctx c = { .cr0 = PG | WP, .cr3 = 0x1000, .cr4 = SMAP };
+	u64 gva = (1ULL << 22) | 0x10;
+	unsigned int cpl;
+
+	for (cpl = 0; cpl < 3; cpl++) {
+		EXPECT_EQ(0u, kvmx_walk_cpl_access(0, cpl, other));
+		EXPECT_EQ(W, kvmx_walk_cpl_access(W, cpl, other));
+		EXPECT_EQ(KVMX_WALK_SMAP_OK,
+			  kvmx_walk_cpl_access(0, cpl, other | ac));
+		EXPECT_EQ(W | KVMX_WALK_SMAP_OK,
+			  kvmx_walk_cpl_access(W, cpl, ac));
+		/* fetches: SMEP, which AC does not lift */
+		EXPECT_EQ(F, kvmx_walk_cpl_access(F, cpl, ac));
+	}
+	/* CPL 3: user access, AC changes nothing */
+	EXPECT_EQ(U, kvmx_walk_cpl_access(0, 3, 0));
+	EXPECT_EQ(W | U, kvmx_walk_cpl_access(W, 3, ac));
+	EXPECT_EQ(F | U, kvmx_walk_cpl_access(F, 3, ac));
+
+	/* and through the walker: a user page under SMAP at CPL 0 */
+	memset(ram, 0, sizeof(ram));
+	set32(0x1000 + 1 * 4, 0x2000 | P | RW | US);
+	set32(0x2000, 0x123000 | P | RW | US);
+	PF(&c, gva, kvmx_walk_cpl_access(0, 0, 0), P);
+	PF(&c, gva, kvmx_walk_cpl_access(W, 0, 0), P | W);
+	OK(&c, gva, kvmx_walk_cpl_access(0, 0, ac), 0x123010);
+	OK(&c, gva, kvmx_walk_cpl_access(W, 0, ac), 0x123010);
+	OK(&c, gva, kvmx_walk_cpl_access(W, 3, 0), 0x123010);
+}
+
 TEST(pae_three_level)
 {
 	/* CR3 need only be 32-byte aligned in PAE mode */

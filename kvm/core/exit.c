@@ -45,7 +45,9 @@ static int kvmx_walk_read(void *opaque, u64 gpa, void *buf, unsigned int len)
  * kvmx_gla_to_gpa() - translate a guest linear address with guest paging
  * @vcpu: the vCPU
  * @gla: linear address
- * @access: KVMX_WALK_* access bits
+ * @access: KVMX_WALK_WRITE / KVMX_WALK_FETCH of an explicit access (the
+ *	user bit, and SMAP_OK for a supervisor data access with RFLAGS.AC
+ *	set, are added here from the guest's CPL and RFLAGS)
  * @gpa: the guest physical address on success
  *
  * On a guest page fault a #PF is queued for the guest.
@@ -65,8 +67,9 @@ int kvmx_gla_to_gpa(struct kvmx_vcpu *vcpu, u64 gla, unsigned int access,
 		*gpa = gla & 0xffffffffULL;
 		return 0;
 	}
-	if (kvmx_ops->get_cpl(vcpu) == 3)
-		access |= KVMX_WALK_USER;
+	/* Every caller makes explicit accesses: RFLAGS.AC lifts SMAP. */
+	access = kvmx_walk_cpl_access(access, kvmx_ops->get_cpl(vcpu),
+				      vcpu->rflags);
 	r = kvmx_walk_gva(gla, s.cr0, s.cr3, s.cr4, s.efer, access,
 			  kvmx_walk_read, vcpu->vm, gpa, &err);
 	if (r == -EFAULT) {

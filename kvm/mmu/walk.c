@@ -263,3 +263,13 @@ int kvmx_walk_gva(u64 gva, u64 cr0, u64 cr3, u64 cr4, u64 efer,
 		*fault_error_code = ec;
 	return ret;
 }
+
+unsigned int kvmx_walk_cpl_access(unsigned int access, unsigned int cpl,
+				  u64 rflags)
+{
+	if (cpl == 3)
+		return access | KVMX_WALK_USER;
+	if (!(access & KVMX_WALK_FETCH) && (rflags & KVMX_WALK_RFLAGS_AC))
+		return access | KVMX_WALK_SMAP_OK;
+	return access;
+}

@@ -32,6 +32,9 @@
 /* Supervisor data access allowed to user pages under SMAP (RFLAGS.AC=1) */
 #define KVMX_WALK_SMAP_OK	0x100
 
+/* RFLAGS.AC: alignment check, and the SMAP override at CPL < 3 */
+#define KVMX_WALK_RFLAGS_AC	BIT_ULL(18)
+
 /* #PF error code bits */
 #define KVMX_PFERR_PRESENT	0x01
 #define KVMX_PFERR_WRITE	0x02
@@ -78,5 +81,22 @@ int kvmx_walk_gva(u64 gva, u64 cr0, u64 cr3, u64 cr4, u64 efer,
 		  int (*read_gpa)(void *opaque, u64 gpa, void *buf,
 				  unsigned int len),
 		  void *opaque, u64 *gpa_out, u32 *fault_error_code);
+
+/**
+ * kvmx_walk_cpl_access() - access bits of an explicit access by the guest
+ * @access: KVMX_WALK_WRITE and/or KVMX_WALK_FETCH
+ * @cpl: the guest's current privilege level
+ * @rflags: guest RFLAGS (AC used)
+ *
+ * At CPL 3 the access is a user access.  Below CPL 3 an explicit data
+ * access with RFLAGS.AC set may touch user pages under CR4.SMAP, so
+ * KVMX_WALK_SMAP_OK is added.  Not for implicit supervisor accesses
+ * (descriptor tables, TSS, ...), which SMAP checks whatever AC is: their
+ * callers pass neither bit.
+ *
+ * Return: @access with KVMX_WALK_USER or KVMX_WALK_SMAP_OK added.
+ */
+unsigned int kvmx_walk_cpl_access(unsigned int access, unsigned int cpl,
+				  u64 rflags);
 
 #endif /* KVMX_MMU_WALK_H */
