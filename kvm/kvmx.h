@@ -181,8 +181,8 @@ struct kvmx_pio_state {
 /**
  * struct kvmx_mmio_state - an MMIO instruction waiting for userspace
  * @insn: decoded instruction
- * @acc: the access that went to userspace
- * @gpa: guest physical address of the access
+ * @acc: the access that went to userspace (at @acc.gpa)
+ * @gpa: guest physical address of the fault
  */
 struct kvmx_mmio_state {
 	struct kvmx_insn insn;

@@ -2,7 +2,7 @@
 /*
  * Host unit tests for kvm/x86/emulate.c: register write-back rules of
  * loads, store data, RIP wrap, linear addresses, REP string iteration,
- * MOVS through a fake guest RAM, refusal of bad input, and random
+ * MOVS through a fake guest RAM and from MMIO to MMIO, refusal of bad input, and random
  * instructions.  Arithmetic is in unit/emulate_alu_test.c.
  */
 #include "../kvm/x86/decode.c"
@@ -524,15 +524,9 @@ TEST(movs_one_side_mmio)
 	EXPECT_EQ(g.gla_offset + MMIO_BASE + 0x0e, r.gpr[KVMX_RSI]);
 	EXPECT_EQ(g.gla_offset + 0x200, r.gpr[KVMX_RDI]);
 
-	/* Both sides in the faulting page: refused, registers untouched */
+	/* Neither side: refused, registers untouched */
 	regs_init(&r, 64);
-	r.gpr[KVMX_RSI] = g.gla_offset + MMIO_BASE;
-	r.gpr[KVMX_RDI] = g.gla_offset + MMIO_BASE + 8;
-	saved = r;
 	ASSERT_EQ(0, DECODE(&insn, 64, 0xa4));
-	EXPECT_EQ(-EINVAL, kvmx_emu_mmio_start(&insn, &r, &mem, MMIO_BASE,
-					       &acc));
-	/* Neither side: refused */
 	r.gpr[KVMX_RSI] = g.gla_offset + 0x10;
 	r.gpr[KVMX_RDI] = g.gla_offset + 0x20;
 	saved = r;
@@ -565,6 +559,117 @@ TEST(movs_one_side_mmio)
 	acc.data = 1;
 	EXPECT_EQ(-EFAULT, kvmx_emu_mmio_finish(&insn, &r, &mem, &acc));
 	EXPECT_EQ(0, memcmp(&saved, &r, sizeof(r)));
+}
+
+static bool fake_is_mmio(void *opaque, u64 gpa, bool write)
+{
+	return gpa >= RAM_SIZE;
+}
+
+TEST(movs_mmio_to_mmio)
+{
+	static struct fake_guest g;
+	struct kvmx_emu_mem mem = {
+		.gla_to_gpa = fake_gla_to_gpa,
+		.read = fake_read,
+		.write = fake_write,
+		.is_mmio = fake_is_mmio,
+		.opaque = &g,
+	};
+	struct kvmx_mmio_access acc;
+	struct kvmx_emu_regs r, saved;
+	struct kvmx_insn insn;
+
+	g.gla_offset = 0x10000000;
+
+	/* movsl inside the faulting page: a read, then a write elsewhere */
+	regs_init(&r, 64);
+	r.gpr[KVMX_RSI] = g.gla_offset + MMIO_BASE + 0x10;
+	r.gpr[KVMX_RDI] = g.gla_offset + MMIO_BASE + 0x40;
+	ASSERT_EQ(0, DECODE(&insn, 64, 0xa5));
+	EXPECT_EQ(-EINVAL, kvmx_emu_mmio_start(&insn, &r, NULL,
+					       MMIO_BASE + 0x10, &acc));
+	ASSERT_EQ(KVMX_EMU_ACCESS,
+		  kvmx_emu_mmio_start(&insn, &r, &mem, MMIO_BASE + 0x10,
+				      &acc));
+	EXPECT_FALSE(acc.is_write);
+	EXPECT_EQ(4, acc.size);
+	EXPECT_EQ(MMIO_BASE + 0x10, acc.gpa);
+	EXPECT_EQ(r.gpr[KVMX_RSI], acc.gla);
+	acc.data = 0xffffffff11223344ULL;	/* bits above size ignored */
+	ASSERT_EQ(KVMX_EMU_WRITE,
+		  kvmx_emu_mmio_finish(&insn, &r, &mem, &acc));
+	EXPECT_TRUE(acc.is_write);
+	EXPECT_EQ(4, acc.size);
+	EXPECT_EQ(MMIO_BASE + 0x40, acc.gpa);
+	EXPECT_EQ(g.gla_offset + MMIO_BASE + 0x40, acc.gla);
+	EXPECT_EQ(0x11223344ULL, acc.data);
+	EXPECT_EQ(0x1001ULL, r.rip);
+	EXPECT_EQ(g.gla_offset + MMIO_BASE + 0x14, r.gpr[KVMX_RSI]);
+	EXPECT_EQ(g.gla_offset + MMIO_BASE + 0x44, r.gpr[KVMX_RDI]);
+
+	/*
+	 * rep movsw, DF=1, from another MMIO page to the faulting one: each
+	 * element is a read at the source and a write at the destination,
+	 * RIP stays until the count runs out.
+	 */
+	regs_init(&r, 64);
+	r.rflags |= KVMX_RFLAGS_DF;
+	r.gpr[KVMX_RSI] = g.gla_offset + MMIO_BASE + 0x1012;
+	r.gpr[KVMX_RDI] = g.gla_offset + MMIO_BASE + 0x22;
+	r.gpr[KVMX_RCX] = 2;
+	ASSERT_EQ(0, DECODE(&insn, 64, 0x66, 0xf3, 0xa5));
+	ASSERT_EQ(KVMX_EMU_ACCESS,
+		  kvmx_emu_mmio_start(&insn, &r, &mem, MMIO_BASE + 0x22,
+				      &acc));
+	EXPECT_FALSE(acc.is_write);
+	EXPECT_EQ(MMIO_BASE + 0x1012, acc.gpa);
+	acc.data = 0xabcd;
+	ASSERT_EQ(KVMX_EMU_WRITE,
+		  kvmx_emu_mmio_finish(&insn, &r, &mem, &acc));
+	EXPECT_TRUE(acc.is_write);
+	EXPECT_EQ(MMIO_BASE + 0x22, acc.gpa);
+	EXPECT_EQ(0xabcdULL, acc.data);
+	EXPECT_EQ(0x1000ULL, r.rip);
+	EXPECT_EQ(1ULL, r.gpr[KVMX_RCX]);
+	EXPECT_EQ(g.gla_offset + MMIO_BASE + 0x1010, r.gpr[KVMX_RSI]);
+	EXPECT_EQ(g.gla_offset + MMIO_BASE + 0x20, r.gpr[KVMX_RDI]);
+	ASSERT_EQ(KVMX_EMU_ACCESS,
+		  kvmx_emu_mmio_start(&insn, &r, &mem, MMIO_BASE + 0x1010,
+				      &acc));
+	EXPECT_EQ(MMIO_BASE + 0x1010, acc.gpa);
+	acc.data = 0x5678;
+	ASSERT_EQ(KVMX_EMU_WRITE,
+		  kvmx_emu_mmio_finish(&insn, &r, &mem, &acc));
+	EXPECT_EQ(MMIO_BASE + 0x20, acc.gpa);
+	EXPECT_EQ(0x5678ULL, acc.data);
+	EXPECT_EQ(0x1003ULL, r.rip);
+	EXPECT_EQ(0ULL, r.gpr[KVMX_RCX]);
+	EXPECT_EQ(g.gla_offset + MMIO_BASE + 0x1e, r.gpr[KVMX_RDI]);
+	EXPECT_EQ(0, g.reads);
+	EXPECT_EQ(0, g.writes);
+
+	/* The destination's translation failing: error, regs unchanged */
+	regs_init(&r, 64);
+	r.gpr[KVMX_RSI] = g.gla_offset + MMIO_BASE;
+	r.gpr[KVMX_RDI] = g.gla_offset + MMIO_BASE + 0x2000;
+	ASSERT_EQ(0, DECODE(&insn, 64, 0xa4));
+	ASSERT_EQ(KVMX_EMU_ACCESS,
+		  kvmx_emu_mmio_start(&insn, &r, &mem, MMIO_BASE, &acc));
+	EXPECT_EQ(MMIO_BASE, acc.gpa);
+	saved = r;
+	g.fail_translate = 1;
+	EXPECT_EQ(-EFAULT, kvmx_emu_mmio_finish(&insn, &r, &mem, &acc));
+	g.fail_translate = 0;
+	EXPECT_EQ(0, memcmp(&saved, &r, sizeof(r)));
+
+	/* Other forms access the faulting GPA */
+	regs_init(&r, 64);
+	ASSERT_EQ(0, DECODE(&insn, 64, 0x8b, 0x03));
+	ASSERT_EQ(KVMX_EMU_ACCESS,
+		  kvmx_emu_mmio_start(&insn, &r, NULL, MMIO_BASE + 0x88,
+				      &acc));
+	EXPECT_EQ(MMIO_BASE + 0x88, acc.gpa);
 }
 
 TEST(bad_input_refused)

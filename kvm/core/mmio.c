@@ -41,6 +41,20 @@ static int kvmx_mmio_write(void *opaque, u64 gpa, const void *buf,
 	return kvmx_write_guest(vcpu->vm, gpa, buf, len);
 }
 
+/* MMIO for the emulator: no memory slot, or a store to a read-only one. */
+static bool kvmx_mmio_is_mmio(void *opaque, u64 gpa, bool write)
+{
+	struct kvmx_vcpu *vcpu = opaque;
+	const struct kvmx_memslot *slot;
+	bool mmio;
+
+	spin_lock(&vcpu->vm->mmu_lock);
+	slot = kvmx_gfn_to_slot(vcpu->vm, gpa >> PAGE_SHIFT);
+	mmio = !slot || (write && (slot->flags & KVM_MEM_READONLY));
+	spin_unlock(&vcpu->vm->mmu_lock);
+	return mmio;
+}
+
 static void kvmx_mmio_get_regs(struct kvmx_vcpu *vcpu,
 			       struct kvmx_emu_regs *r, struct kvm_sregs *s)
 {
@@ -120,13 +134,13 @@ static int kvmx_mmio_access(struct kvmx_vcpu *vcpu, struct kvmx_emu_regs *r,
 	int res;
 
 	if (m->acc.is_write) {
-		if (kvmx_ioeventfd_write(vcpu->vm, false, m->gpa, m->acc.size,
+		if (kvmx_ioeventfd_write(vcpu->vm, false, m->acc.gpa, m->acc.size,
 					 m->acc.data)) {
 			vcpu->stats[KVMX_STAT_IOEVENTFD]++;
 			to_user = false;
 		} else {
 			run->exit_reason = KVM_EXIT_MMIO;
-			run->mmio.phys_addr = m->gpa;
+			run->mmio.phys_addr = m->acc.gpa;
 			run->mmio.len = m->acc.size;
 			run->mmio.is_write = 1;
 			memset(run->mmio.data, 0, sizeof(run->mmio.data));
@@ -137,12 +151,12 @@ static int kvmx_mmio_access(struct kvmx_vcpu *vcpu, struct kvmx_emu_regs *r,
 		if (res < 0)
 			return kvmx_internal_error(vcpu,
 					KVM_INTERNAL_ERROR_EMULATION,
-					m->gpa, res);
+					m->acc.gpa, res);
 		kvmx_mmio_put_regs(vcpu, r);
 		return to_user ? KVMX_EXIT_USER : KVMX_EXIT_CONTINUE;
 	}
 	run->exit_reason = KVM_EXIT_MMIO;
-	run->mmio.phys_addr = m->gpa;
+	run->mmio.phys_addr = m->acc.gpa;
 	run->mmio.len = m->acc.size;
 	run->mmio.is_write = 0;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
@@ -164,6 +178,7 @@ int kvmx_handle_mmio(struct kvmx_vcpu *vcpu, u64 gpa, bool write)
 		.gla_to_gpa = kvmx_mmio_gla_to_gpa,
 		.read = kvmx_mmio_read,
 		.write = kvmx_mmio_write,
+		.is_mmio = kvmx_mmio_is_mmio,
 		.opaque = vcpu,
 	};
 	struct kvmx_mmio_state *m = &vcpu->mmio;
@@ -207,6 +222,7 @@ int kvmx_complete_mmio(struct kvmx_vcpu *vcpu)
 		.gla_to_gpa = kvmx_mmio_gla_to_gpa,
 		.read = kvmx_mmio_read,
 		.write = kvmx_mmio_write,
+		.is_mmio = kvmx_mmio_is_mmio,
 		.opaque = vcpu,
 	};
 	struct kvmx_mmio_state *m = &vcpu->mmio;
@@ -226,11 +242,12 @@ int kvmx_complete_mmio(struct kvmx_vcpu *vcpu)
 		struct kvm_run *run = vcpu->run;
 
 		kvmx_mmio_put_regs(vcpu, &r);
-		if (kvmx_ioeventfd_write(vcpu->vm, false, m->gpa, m->acc.size,
-					 m->acc.data))
+		/* acc.gpa: a MOVS from MMIO to MMIO writes elsewhere. */
+		if (kvmx_ioeventfd_write(vcpu->vm, false, m->acc.gpa,
+					 m->acc.size, m->acc.data))
 			return KVMX_EXIT_CONTINUE;
 		run->exit_reason = KVM_EXIT_MMIO;
-		run->mmio.phys_addr = m->gpa;
+		run->mmio.phys_addr = m->acc.gpa;
 		run->mmio.len = m->acc.size;
 		run->mmio.is_write = 1;
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));

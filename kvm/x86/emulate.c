@@ -186,7 +186,20 @@ static void kvmx_le_store(u8 *buf, u64 v, unsigned int len)
 		buf[i] = v >> (8 * i);
 }
 
-/* MOVS: find the MMIO side and, for an MMIO destination, read the source. */
+static bool kvmx_movs_side_mmio(const struct kvmx_emu_mem *mem, u64 gpa,
+				bool write, u64 fault_gpa)
+{
+	if (kvmx_same_page(gpa, fault_gpa))
+		return true;
+	return mem->is_mmio && mem->is_mmio(mem->opaque, gpa, write);
+}
+
+/*
+ * MOVS: find the MMIO side(s).  An MMIO source is read first (for a RAM
+ * destination the store follows in finish, for an MMIO destination a
+ * follow-up write); for a RAM source and an MMIO destination, read the
+ * source now and write the destination.
+ */
 static int kvmx_movs_start(const struct kvmx_insn *insn,
 			   struct kvmx_emu_regs *regs,
 			   const struct kvmx_emu_mem *mem, u64 fault_gpa,
@@ -211,13 +224,16 @@ static int kvmx_movs_start(const struct kvmx_insn *insn,
 	if (kvmx_crosses_page(src_gpa, acc->size) ||
 	    kvmx_crosses_page(dst_gpa, acc->size))
 		return -EINVAL;
-	src_mmio = kvmx_same_page(src_gpa, fault_gpa);
-	dst_mmio = kvmx_same_page(dst_gpa, fault_gpa);
-	if (src_mmio == dst_mmio)
+	src_mmio = kvmx_movs_side_mmio(mem, src_gpa, false, fault_gpa);
+	dst_mmio = kvmx_movs_side_mmio(mem, dst_gpa, true, fault_gpa);
+	if (!src_mmio && !dst_mmio)
 		return -EINVAL;
 	if (src_mmio) {
 		acc->flags = KVMX_MMIO_F_STRING_SRC;
+		if (dst_mmio)
+			acc->flags |= KVMX_MMIO_F_STRING_DST;
 		acc->gla = src_la;
+		acc->gpa = src_gpa;
 		return KVMX_EMU_ACCESS;
 	}
 	ret = mem->read(mem->opaque, src_gpa, buf, acc->size);
@@ -227,6 +243,7 @@ static int kvmx_movs_start(const struct kvmx_insn *insn,
 	acc->is_write = true;
 	acc->data = kvmx_le_load(buf, acc->size);
 	acc->gla = dst_la;
+	acc->gpa = dst_gpa;
 	return KVMX_EMU_ACCESS;
 }
 
@@ -289,6 +306,7 @@ int kvmx_emu_mmio_start(const struct kvmx_insn *insn,
 		return -EINVAL;
 	memset(acc, 0, sizeof(*acc));
 	acc->size = insn->mem_bytes;
+	acc->gpa = fault_gpa;
 
 	if (kvmx_emu_is_string(insn->op) && kvmx_has_rep(insn) &&
 	    !(regs->gpr[KVMX_RCX] & kvmx_mask(insn->addr_bytes))) {
@@ -466,23 +484,34 @@ static bool kvmx_string_step(const struct kvmx_insn *insn,
 	return (*rcx & kvmx_mask(ab)) != 0;
 }
 
-/* MOVS with an MMIO source: store the loaded value to RAM at ES:rDI. */
+/*
+ * MOVS with an MMIO source: store the loaded value to RAM at ES:rDI, or
+ * for an MMIO destination turn @acc into the write of that value there.
+ */
 static int kvmx_movs_finish(const struct kvmx_insn *insn,
 			    const struct kvmx_emu_regs *regs,
-			    const struct kvmx_emu_mem *mem, u64 val)
+			    const struct kvmx_emu_mem *mem, u64 val,
+			    struct kvmx_mmio_access *acc)
 {
+	u64 dst_la = kvmx_movs_dst_addr(insn, regs);
 	u64 dst_gpa;
 	u8 buf[8];
 	int ret;
 
 	if (!mem || !mem->gla_to_gpa || !mem->write)
 		return -EINVAL;
-	ret = mem->gla_to_gpa(mem->opaque, kvmx_movs_dst_addr(insn, regs),
-			      KVMX_EMU_ACC_WRITE, &dst_gpa);
+	ret = mem->gla_to_gpa(mem->opaque, dst_la, KVMX_EMU_ACC_WRITE,
+			      &dst_gpa);
 	if (ret)
 		return ret;
 	if (kvmx_crosses_page(dst_gpa, insn->mem_bytes))
 		return -EINVAL;
+	if (acc->flags & KVMX_MMIO_F_STRING_DST) {
+		acc->data = val;
+		acc->gla = dst_la;
+		acc->gpa = dst_gpa;
+		return 0;
+	}
 	kvmx_le_store(buf, val, insn->mem_bytes);
 	return mem->write(mem->opaque, dst_gpa, buf, insn->mem_bytes);
 }
@@ -521,13 +550,24 @@ int kvmx_emu_mmio_finish(const struct kvmx_insn *insn,
 	case KVMX_OP_MOVS:
 		if (insn->op == KVMX_OP_MOVS &&
 		    (acc->flags & KVMX_MMIO_F_STRING_SRC)) {
-			ret = kvmx_movs_finish(insn, &r, mem, val);
+			struct kvmx_mmio_access wr = *acc;
+
+			ret = kvmx_movs_finish(insn, &r, mem, val, &wr);
 			if (ret)
 				return ret;
+			/* MMIO to MMIO: the write goes out after the read. */
+			if (wr.flags & KVMX_MMIO_F_STRING_DST) {
+				*acc = wr;
+				write_back = true;
+			}
 		}
 		if (kvmx_string_step(insn, &r)) {
 			*regs = r;
-			return KVMX_EMU_AGAIN;
+			if (!write_back)
+				return KVMX_EMU_AGAIN;
+			acc->is_write = true;
+			acc->flags = 0;
+			return KVMX_EMU_WRITE;
 		}
 		break;
 	case KVMX_OP_XCHG:

@@ -15,7 +15,10 @@
  *	    -> KVMX_EMU_WRITE: read-modify-write (ALU, NOT/NEG/INC/DEC,
  *	       BTS/BTR/BTC), XCHG, XADD or CMPXCHG: registers are final (RIP
  *	       advanced); also perform the MMIO write now in @acc, at the
- *	       same address
+ *	       same address.  MOVS from MMIO to MMIO: the write of the
+ *	       element just read, at the destination's @acc.gpa; registers
+ *	       are stepped as for DONE or AGAIN (RIP advanced only after the
+ *	       last element), so resume the guest after the write
  *	    -> KVMX_EMU_AGAIN: REP string op: one iteration done, RSI/RDI/RCX
  *	       updated, RIP NOT advanced; resume the guest, which re-executes
  *	       the instruction for the next element
@@ -62,6 +65,7 @@ struct kvmx_emu_regs {
 /* kvmx_mmio_access.flags (private to the emulator; keep them intact) */
 #define KVMX_MMIO_F_STRING_SRC	0x01	/* MOVS: MMIO is the source side */
 #define KVMX_MMIO_F_STRING_DST	0x02	/* MOVS: MMIO is the destination */
+/* Both set: MOVS from MMIO to MMIO (a read, then a write elsewhere). */
 
 /**
  * struct kvmx_mmio_access - one MMIO access an instruction makes
@@ -73,6 +77,10 @@ struct kvmx_emu_regs {
  *	puts the loaded value here before kvmx_emu_mmio_finish()
  * @gla: guest linear address of the MMIO operand as the instruction
  *	computes it (seg base + effective address), for checks and tracing
+ * @gpa: guest physical address to access: the faulting GPA, except for
+ *	MOVS, where it is the translated address of the MMIO side (the
+ *	source for the read of an MMIO-to-MMIO move, the destination for
+ *	its follow-up write)
  */
 struct kvmx_mmio_access {
 	bool is_write;
@@ -80,6 +88,7 @@ struct kvmx_mmio_access {
 	u8 flags;
 	u64 data;
 	u64 gla;
+	u64 gpa;
 };
 
 /*
@@ -94,18 +103,22 @@ struct kvmx_mmio_access {
  *	@access (KVMX_EMU_ACC_*); 0 or a negative errno
  * @read: read @len bytes of guest RAM at @gpa; 0 or a negative errno
  * @write: write @len bytes of guest RAM at @gpa; 0 or a negative errno
+ * @is_mmio: optional: whether an access (a store if @write) at @gpa is
+ *	MMIO rather than guest RAM
  * @opaque: passed to every callback
  *
- * Only MOVS needs it: the emulator finds which side of the move faulted by
- * translating both rSI and rDI and comparing with the faulting GPA's page,
- * then copies through RAM on the other side.  Accesses that cross a page
- * are refused (-EINVAL).
+ * Only MOVS needs it: the emulator translates both rSI and rDI; a side is
+ * MMIO if it lies in the faulting GPA's page or @is_mmio says so.  One
+ * MMIO side is copied through RAM on the other side; two MMIO sides make
+ * a read at the source and then a write at the destination.  Accesses
+ * that cross a page are refused (-EINVAL).
  */
 struct kvmx_emu_mem {
 	int (*gla_to_gpa)(void *opaque, u64 gla, unsigned int access,
 			  u64 *gpa);
 	int (*read)(void *opaque, u64 gpa, void *buf, unsigned int len);
 	int (*write)(void *opaque, u64 gpa, const void *buf, unsigned int len);
+	bool (*is_mmio)(void *opaque, u64 gpa, bool write);
 	void *opaque;
 };
 
@@ -132,7 +145,7 @@ enum kvmx_emu_result {
  *
  * Return: KVMX_EMU_ACCESS; KVMX_EMU_DONE if a REP prefixed instruction has
  * a zero count (RIP advanced, no access); -EINVAL for a form or state the
- * emulator does not handle (register operand, both MOVS sides MMIO,
+ * emulator does not handle (register operand, neither MOVS side MMIO,
  * missing @mem, ...); a negative errno from a @mem callback.
  */
 int kvmx_emu_mmio_start(const struct kvmx_insn *insn,
@@ -146,8 +159,9 @@ int kvmx_emu_mmio_start(const struct kvmx_insn *insn,
  * @regs: guest registers, updated
  * @mem: guest RAM accessors (MOVS only)
  * @acc: the access from kvmx_emu_mmio_start(), with @acc->data holding the
- *	loaded value for reads; rewritten to the follow-up write when the
- *	result is KVMX_EMU_WRITE
+ *	loaded value for reads; rewritten to the follow-up write (data, and
+ *	for MOVS the destination's gpa and gla) when the result is
+ *	KVMX_EMU_WRITE
  *
  * Register writes follow hardware rules: 32-bit destinations are zero
  * extended to 64 bits in 64-bit mode, 8- and 16-bit destinations merge

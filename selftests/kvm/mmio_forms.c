@@ -8,7 +8,7 @@
  * end with the same registers and the same guest RAM.  The programs use
  * the forms beyond plain moves: read-modify-write ALU, XCHG, XADD,
  * CMPXCHG, BT*, SETcc/CMOVcc, high-byte registers, REP strings with DF,
- * moffs, operand and address size prefixes.
+ * moffs, operand and address size prefixes, MOVS from MMIO to MMIO.
  *
  * Skips when kvm_amd cannot be loaded.
  */
@@ -375,6 +375,44 @@ KVMT_GUEST_CODE(paged64, ".code64",
 	"rep movsq\n\t"
 	"hlt");
 
+/* MOVS with both sides in MMIO: a read exit, then a write exit, per element */
+KVMT_GUEST_CODE(movs_mmio64, ".code64",
+	"movl $0xc0000000, %ebx\n\t"
+	/* movsl inside one MMIO page, forwards */
+	"leaq 0x10(%rbx), %rsi\n\t"
+	"leaq 0x80(%rbx), %rdi\n\t"
+	"movsl\n\t"
+	"movq %rsi, %r8\n\t"
+	"movq %rdi, %r9\n\t"
+	/* rep movsq forwards, 3 elements */
+	"leaq 0x100(%rbx), %rsi\n\t"
+	"leaq 0x200(%rbx), %rdi\n\t"
+	"movl $3, %ecx\n\t"
+	"rep movsq\n\t"
+	"movq %rsi, %r10\n\t"
+	"movq %rdi, %r11\n\t"
+	/* rep movsw backwards, from another MMIO page */
+	"std\n\t"
+	"leaq 0x1306(%rbx), %rsi\n\t"
+	"leaq 0x306(%rbx), %rdi\n\t"
+	"movl $2, %ecx\n\t"
+	"rep movsw\n\t"
+	"movq %rsi, %r12\n\t"
+	"movq %rdi, %r13\n\t"
+	/* movsb backwards, into another MMIO page */
+	"leaq 0x41(%rbx), %rsi\n\t"
+	"leaq 0x2041(%rbx), %rdi\n\t"
+	"movsb\n\t"
+	"movq %rsi, %r14\n\t"
+	"movq %rdi, %r15\n\t"
+	/* 32-bit address size, rep movsl forwards */
+	"cld\n\t"
+	"movl $0xc0000400, %esi\n\t"
+	"movl $0xc0000500, %edi\n\t"
+	"movl $2, %ecx\n\t"
+	"addr32 rep movsl\n\t"
+	"hlt");
+
 static const struct program programs[] = {
 	{ "long", KVMT_MODE_LONG64, KVMT_MEM_SIZE, KVMT_CODE(forms64) },
 	{ "protected", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(forms32) },
@@ -382,6 +420,7 @@ static const struct program programs[] = {
 	{ "paged 2-level", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(paged32) },
 	{ "paged PAE", KVMT_MODE_PROT32, KVMT_MEM_SIZE, KVMT_CODE(pae32) },
 	{ "paged long", KVMT_MODE_LONG64, KVMT_MEM_SIZE, KVMT_CODE(paged64) },
+	{ "movs mmio", KVMT_MODE_LONG64, KVMT_MEM_SIZE, KVMT_CODE(movs_mmio64) },
 };
 
 /* Run @p on the device in $KVMX_DEV and record what happens. */
@@ -544,6 +583,11 @@ TEST(paged_pae_forms_match_kvm_amd)
 TEST(paged_long_forms_match_kvm_amd)
 {
 	ab(_metadata, &programs[5]);
+}
+
+TEST(movs_mmio_to_mmio_match_kvm_amd)
+{
+	ab(_metadata, &programs[6]);
 }
 
 TEST_HARNESS_MAIN
