@@ -300,6 +300,7 @@ int kvmx_handle_hlt(struct kvmx_vcpu *vcpu, u64 next_rip);
 int kvmx_handle_cpuid(struct kvmx_vcpu *vcpu, u64 next_rip);
 int kvmx_handle_rdmsr(struct kvmx_vcpu *vcpu, u64 next_rip);
 int kvmx_handle_wrmsr(struct kvmx_vcpu *vcpu, u64 next_rip);
+int kvmx_handle_rdpmc(struct kvmx_vcpu *vcpu, u64 next_rip);
 int kvmx_handle_xsetbv(struct kvmx_vcpu *vcpu, u64 next_rip);
 int kvmx_handle_shutdown(struct kvmx_vcpu *vcpu);
 int kvmx_handle_fail_entry(struct kvmx_vcpu *vcpu, u64 reason);

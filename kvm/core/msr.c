@@ -20,6 +20,9 @@
 				 BIT_ULL(11))
 #define KVMX_MCG_CAP		10	/* 10 banks, no extra features */
 #define KVMX_MTRR_CAP		(0x500 | 8)	/* WC, fixed, 8 variable */
+#define KVMX_NR_AMD_COUNTERS	4	/* legacy K7 counters, no PERFCTR_CORE */
+#define KVMX_CR4_PCE		BIT_ULL(8)
+#define KVMX_GP_VECTOR		13
 
 /* MSRs the backend reports through ->get_msr, listed for userspace. */
 static const u32 kvmx_msrs_to_save[] = {
@@ -200,6 +203,39 @@ int kvmx_set_msr(struct kvmx_vcpu *vcpu, u32 index, u64 data, bool host)
 		return -EINVAL;
 	*slot = data;
 	return 0;
+}
+
+/**
+ * kvmx_handle_rdpmc() - RDPMC: read one of the guest's counters
+ * @vcpu: the vCPU
+ * @next_rip: RIP after the RDPMC
+ *
+ * The guest has the four legacy AMD counters (PERFCTR0-3), which hold
+ * what was last written to them.  RDPMC is intercepted because not every
+ * SVM implementation executes it for the guest (QEMU's raises #UD).
+ * #GP for another counter, or at CPL > 0 with CR4.PCE clear.
+ *
+ * Return: KVMX_EXIT_CONTINUE.
+ */
+int kvmx_handle_rdpmc(struct kvmx_vcpu *vcpu, u64 next_rip)
+{
+	u32 ecx = vcpu->regs[KVMX_RCX];
+	struct kvm_sregs s;
+	u64 data;
+
+	vcpu->stats[KVMX_STAT_OTHER]++;
+	memset(&s, 0, sizeof(s));
+	kvmx_ops->get_sregs(vcpu, &s);
+	if (ecx >= KVMX_NR_AMD_COUNTERS ||
+	    (!(s.cr4 & KVMX_CR4_PCE) && kvmx_ops->get_cpl(vcpu))) {
+		kvmx_queue_exception(vcpu, KVMX_GP_VECTOR, true, 0);
+		return KVMX_EXIT_CONTINUE;
+	}
+	data = vcpu->msr.amd_perf[MSR_K7_PERFCTR0 - MSR_K7_EVNTSEL0 + ecx];
+	vcpu->regs[KVMX_RAX] = (u32)data;
+	vcpu->regs[KVMX_RDX] = (u32)(data >> 32);
+	vcpu->rip = next_rip;
+	return KVMX_EXIT_CONTINUE;
 }
 
 /**

@@ -6,7 +6,7 @@
  * Without the NRIP-save feature the VMCB does not say where the next
  * instruction starts; for IOIO EXITINFO2 does, and the other intercepted
  * instructions have fixed encodings (CPUID 0F A2, RDMSR 0F 32, WRMSR
- * 0F 30, HLT F4, XSETBV 0F 01 D1, INVD 0F 08, WBINVD 0F 09).
+ * 0F 30, RDPMC 0F 33, HLT F4, XSETBV 0F 01 D1, INVD 0F 08, WBINVD 0F 09).
  */
 #include <linux/kvm.h>
 
@@ -93,6 +93,8 @@ int kvmx_svm_handle_exit(struct kvmx_vcpu *vcpu)
 			return kvmx_handle_wrmsr(vcpu,
 						 kvmx_svm_next_rip(vcpu, 2));
 		return kvmx_handle_rdmsr(vcpu, kvmx_svm_next_rip(vcpu, 2));
+	case SVM_EXIT_RDPMC:
+		return kvmx_handle_rdpmc(vcpu, kvmx_svm_next_rip(vcpu, 2));
 	case SVM_EXIT_XSETBV:
 		return kvmx_handle_xsetbv(vcpu, kvmx_svm_next_rip(vcpu, 3));
 	case SVM_EXIT_INVD:

@@ -37,6 +37,7 @@ static void kvmx_svm_init_intercepts(struct vmcb *vmcb)
 		INTERCEPT_VMSAVE, INTERCEPT_STGI, INTERCEPT_CLGI,
 		INTERCEPT_SKINIT, INTERCEPT_WBINVD, INTERCEPT_MONITOR,
 		INTERCEPT_MWAIT, INTERCEPT_XSETBV, INTERCEPT_RDPRU,
+		INTERCEPT_RDPMC,
 	};
 	int i;
 
@@ -272,6 +273,12 @@ int kvmx_svm_get_msr(struct kvmx_vcpu *vcpu, u32 index, u64 *data)
 	return 0;
 }
 
+/* Linear address width of the guest: 57 bits under CR4.LA57, else 48. */
+static u8 kvmx_svm_va_bits(const struct vmcb_save_area *s)
+{
+	return (s->cr4 & X86_CR4_LA57) ? 57 : 48;
+}
+
 /**
  * kvmx_svm_set_msr() - write an MSR whose value lives in the VMCB
  * @vcpu: the vCPU
@@ -309,7 +316,8 @@ int kvmx_svm_set_msr(struct kvmx_vcpu *vcpu, u32 index, u64 data, bool host)
 	case MSR_GS_BASE:
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
-		if (!__is_canonical_address(data, 48))
+		/* With CR4.LA57 (5-level paging) addresses have 57 bits. */
+		if (!__is_canonical_address(data, kvmx_svm_va_bits(s)))
 			return -EINVAL;
 		if (index == MSR_LSTAR)
 			s->lstar = data;

@@ -3,7 +3,8 @@
  * MSRs: KVM_GET_MSR_INDEX_LIST (E2BIG sizing, contents), KVM_SET_MSRS /
  * KVM_GET_MSRS round trips for the MSRs a Linux guest uses, partial
  * success counts, and guest RDMSR/WRMSR handled in the kernel seeing the
- * same values the host set and got.
+ * same values the host set and got, and the canonical width of base MSRs
+ * following CR4.LA57; guest RDPMC of a legacy AMD counter.
  */
 #include <stdlib.h>
 
@@ -18,8 +19,13 @@
 #define MSR_LSTAR		0xc0000082
 #define MSR_CSTAR		0xc0000083
 #define MSR_SYSCALL_MASK	0xc0000084
+#define MSR_GS_BASE		0xc0000101
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_BOGUS		0xdeadbeef
+#define CR4_LA57		(1ULL << 12)
+#define CPUID_7_ECX_LA57	(1U << 16)
+/* A 5-level direct-map address, where Linux puts its per-CPU areas. */
+#define LA57_BASE		0xff11000012340000ULL
 
 KVMT_VM_FIXTURE(msr);
 
@@ -145,6 +151,82 @@ TEST_F(msr, guest_rdmsr_wrmsr)
 	EXPECT_EQ(0x89abcdefULL, v);
 	ASSERT_EQ(0, kvmt_get_msr(self->vcpu, MSR_KERNEL_GS_BASE, &v));
 	EXPECT_EQ(0xffff888011110000ULL, v);
+}
+
+/* Guest: PERFCTR2 = 0x123456789a, RDPMC 2 -> [0x9000]. */
+KVMT_GUEST_CODE(rdpmc_guest, ".code64",
+	"movl $0xc0010006, %ecx\n\t"
+	"movl $0x3456789a, %eax\n\t"
+	"movl $0x12, %edx\n\t"
+	"wrmsr\n\t"
+	"xorl %eax, %eax\n\t"
+	"xorl %edx, %edx\n\t"
+	"movl $2, %ecx\n\t"
+	"rdpmc\n\t"
+	"movl %eax, (0x9000)\n\t"
+	"movl %edx, (0x9004)\n\t"
+	"hlt");
+
+/* RDPMC at CPL 0 reads the legacy AMD counter the guest wrote. */
+TEST_F(msr, guest_rdpmc)
+{
+	ASSERT_EQ(0, kvmt_set_supported_cpuid(self->vcpu));
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(rdpmc_guest)));
+	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_HLT);
+	EXPECT_EQ(0x123456789aULL, *(uint64_t *)kvmt_gpa(self->vm, 0x9000));
+}
+
+static bool msr_la57_supported(int sys_fd)
+{
+	struct kvm_cpuid2 *c = kvmt_get_supported_cpuid(sys_fd);
+	bool la57 = false;
+	unsigned int i;
+
+	for (i = 0; c && i < c->nent; i++)
+		if (c->entries[i].function == 7 && c->entries[i].index == 0)
+			la57 = c->entries[i].ecx & CPUID_7_ECX_LA57;
+	free(c);
+	return la57;
+}
+
+/*
+ * Segment-base and syscall MSRs must be canonical for the guest's linear
+ * address width: 48 bits, or 57 under CR4.LA57.  A 5-level Linux guest
+ * writes GS_BASE with a 0xff11... per-CPU address right after
+ * setup_per_cpu_areas(); refusing it (#GP) made it triple fault.
+ */
+TEST_F(msr, la57_widens_canonical)
+{
+	static const uint32_t idx[] = {
+		MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_LSTAR,
+	};
+	struct kvm_sregs s;
+	unsigned int i;
+	uint64_t v;
+
+	if (!msr_la57_supported(self->vm->sys_fd))
+		SKIP(return, "no LA57 in KVM_GET_SUPPORTED_CPUID");
+	ASSERT_EQ(0, kvmt_set_supported_cpuid(self->vcpu));
+	ASSERT_EQ(0, kvmt_setup_mode(self->vcpu, KVMT_MODE_LONG64));
+	ASSERT_EQ(0, kvmt_get_sregs(self->vcpu, &s));
+	ASSERT_EQ(0, s.cr4 & CR4_LA57);
+	for (i = 0; i < ARRAY_SIZE(idx); i++)
+		EXPECT_NE(0, kvmt_set_msr(self->vcpu, idx[i], LA57_BASE))
+			TH_LOG("4-level, msr 0x%x", idx[i]);
+
+	s.cr4 |= CR4_LA57;
+	ASSERT_EQ(0, kvmt_set_sregs(self->vcpu, &s));
+	for (i = 0; i < ARRAY_SIZE(idx); i++) {
+		ASSERT_EQ(0, kvmt_set_msr(self->vcpu, idx[i], LA57_BASE))
+			TH_LOG("5-level, msr 0x%x", idx[i]);
+		ASSERT_EQ(0, kvmt_get_msr(self->vcpu, idx[i], &v));
+		EXPECT_EQ(LA57_BASE, v) TH_LOG("msr 0x%x", idx[i]);
+		/* Bits 63:57 must still copy bit 56. */
+		EXPECT_NE(0, kvmt_set_msr(self->vcpu, idx[i],
+					  0x0100000000000000ULL))
+			TH_LOG("5-level non-canonical, msr 0x%x", idx[i]);
+	}
 }
 
 TEST_HARNESS_MAIN
