@@ -51,6 +51,24 @@ static u64 kvmx_supported_xcr0(void)
 	       (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM);
 }
 
+/*
+ * Size of a standard-format XSAVE area holding the components in @xcr0:
+ * the legacy area and header, then each component at its CPUID offset.
+ */
+static u32 kvmx_xsave_size(u64 xcr0)
+{
+	u32 size = 512 + 64, eax, ebx, ecx, edx;
+	int i;
+
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+		size = max(size, ebx + eax);
+	}
+	return size;
+}
+
 static void kvmx_fixup_entry(struct kvm_cpuid_entry2 *e)
 {
 	u64 xcr0 = kvmx_supported_xcr0();
@@ -77,7 +95,10 @@ static void kvmx_fixup_entry(struct kvm_cpuid_entry2 *e)
 		break;
 	case 0xd:
 		if (e->index == 0) {
+			/* Sizes for what the guest can enable, not the host. */
 			e->eax = (u32)xcr0;
+			e->ebx = kvmx_xsave_size(xcr0);
+			e->ecx = e->ebx;
 			e->edx = xcr0 >> 32;
 		} else if (e->index == 1) {
 			e->eax &= BIT(0) | BIT(2);
@@ -251,7 +272,8 @@ int kvmx_get_cpuid2(struct kvmx_vcpu *vcpu, struct kvm_cpuid2 __user *argp)
  * @edx: output
  *
  * Leaves missing from the table read as zeros.  OSXSAVE and APIC follow
- * CR4.OSXSAVE and the APIC base enable bit, as on hardware.
+ * CR4.OSXSAVE and the APIC base enable bit, and leaf 0xd EBX the guest's
+ * XCR0, as on hardware.
  */
 void kvmx_cpuid_lookup(struct kvmx_vcpu *vcpu, u32 function, u32 index,
 		       u32 *eax, u32 *ebx, u32 *ecx, u32 *edx)
@@ -287,4 +309,7 @@ void kvmx_cpuid_lookup(struct kvmx_vcpu *vcpu, u32 function, u32 index,
 		if (!(vcpu->msr.apic_base & BIT(11)))
 			*edx &= ~KVMX_CPUID_APIC;
 	}
+	/* As on hardware, EBX is the XSAVE size for the current XCR0. */
+	if (function == 0xd && index == 0 && i < vcpu->cpuid_nent)
+		*ebx = kvmx_xsave_size(vcpu->xcr0);
 }

@@ -3,7 +3,7 @@
  * CPUID: KVM_GET_SUPPORTED_CPUID sizing (E2BIG and nent), and a guest's
  * CPUID instruction answered in the kernel from the table userspace gave
  * KVM_SET_CPUID2, including KVM_CPUID_FLAG_SIGNIFCANT_INDEX subleaves,
- * with no exit to userspace.
+ * with no exit to userspace; leaf 0xd XSAVE sizes for the guest's XCR0.
  */
 #include <stdlib.h>
 
@@ -124,6 +124,52 @@ TEST_F(cpuid, guest_sees_set_cpuid2)
 		for (j = 0; j < 4; j++)
 			EXPECT_EQ(want[i][j], out[4 * i + j])
 				TH_LOG("query %d reg %d", i, j);
+}
+
+/*
+ * Leaf 0xd sizes describe what the guest can enable, not the host: ECX
+ * covers every supported component, and the guest's EBX covers its XCR0
+ * (x87 only after reset: the 576-byte legacy area and header).  A Linux
+ * guest warns ("XSAVE consistency problem") when they disagree.
+ */
+TEST_F(cpuid, xsave_sizes_follow_xcr0)
+{
+	struct kvm_cpuid2 *c = kvmt_get_supported_cpuid(self->vm->sys_fd);
+	uint32_t *in = kvmt_gpa(self->vm, 0x9100);
+	uint32_t *out = kvmt_gpa(self->vm, 0x9000);
+	uint32_t size = 576, mask = 0, ecx = 0;
+	bool have = false;
+	int i;
+
+	ASSERT_NE(NULL, c);
+	for (i = 0; i < (int)c->nent; i++)
+		if (c->entries[i].function == 0xd && c->entries[i].index == 0) {
+			have = true;
+			mask = c->entries[i].eax;
+			ecx = c->entries[i].ecx;
+		}
+	for (i = 0; i < (int)c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function == 0xd && e->index >= 2 && e->index < 32 &&
+		    (mask & (1u << e->index)) && e->ebx + e->eax > size)
+			size = e->ebx + e->eax;
+	}
+	free(c);
+	if (!have)
+		SKIP(return, "no leaf 0xd");
+	EXPECT_EQ(size, ecx);
+
+	for (i = 0; i < 6; i++) {
+		in[2 * i] = 0xd;
+		in[2 * i + 1] = 0;
+	}
+	ASSERT_EQ(0, kvmt_set_supported_cpuid(self->vcpu));
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(cpuid_guest)));
+	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_HLT);
+	EXPECT_EQ(576, out[1]);
+	EXPECT_EQ(size, out[2]);
 }
 
 TEST_F(cpuid, set_cpuid2_bad_input)
