@@ -95,6 +95,32 @@ void kvmx_msr_reset(struct kvmx_vcpu *vcpu)
 	vcpu->msr.mcg_ctl = ~0ULL;
 }
 
+/*
+ * Model-specific MSRs a Linux guest probes: they read as zero and writes
+ * to them are ignored.
+ */
+static bool kvmx_msr_reads_zero(u32 index)
+{
+	switch (index) {
+	case MSR_IA32_PLATFORM_ID:
+	case MSR_IA32_DEBUGCTLMSR:
+	case MSR_AMD64_SYSCFG:
+	case MSR_AMD64_NB_CFG:
+	case MSR_AMD64_DE_CFG:
+	case MSR_AMD64_LS_CFG:
+	case MSR_AMD64_BU_CFG2:
+	case MSR_AMD64_OSVW_ID_LENGTH:
+	case MSR_AMD64_OSVW_STATUS:
+	case MSR_VM_CR:
+	case MSR_K8_INT_PENDING_MSG:
+	case MSR_K7_CLK_CTL:
+	case MSR_AMD64_PATCH_LEVEL:
+	case MSR_IA32_POWER_CTL:
+		return true;
+	}
+	return false;
+}
+
 /**
  * kvmx_get_msr() - read an MSR for the guest (RDMSR) or for userspace
  * @vcpu: the vCPU
@@ -120,21 +146,11 @@ int kvmx_get_msr(struct kvmx_vcpu *vcpu, u32 index, u64 *data, bool host)
 	case MSR_IA32_MCG_CAP:
 		*data = KVMX_MCG_CAP;
 		return 0;
-	case MSR_IA32_PLATFORM_ID:
-	case MSR_IA32_DEBUGCTLMSR:
-	case MSR_AMD64_SYSCFG:
-	case MSR_AMD64_NB_CFG:
-	case MSR_AMD64_DE_CFG:
-	case MSR_AMD64_LS_CFG:
-	case MSR_AMD64_BU_CFG2:
-	case MSR_AMD64_OSVW_ID_LENGTH:
-	case MSR_AMD64_OSVW_STATUS:
-	case MSR_VM_CR:
-	case MSR_K8_INT_PENDING_MSG:
-	case MSR_K7_CLK_CTL:
-	case MSR_AMD64_PATCH_LEVEL:
-	case MSR_IA32_PERF_STATUS:
-	case MSR_IA32_POWER_CTL:
+	case MSR_IA32_PERF_STATUS:	/* read-only, unlike the list below */
+		*data = 0;
+		return 0;
+	}
+	if (kvmx_msr_reads_zero(index)) {
 		*data = 0;
 		return 0;
 	}
@@ -182,22 +198,9 @@ int kvmx_set_msr(struct kvmx_vcpu *vcpu, u32 index, u64 data, bool host)
 		if (data >> 32)
 			return -EINVAL;
 		break;
-	case MSR_IA32_DEBUGCTLMSR:
-	case MSR_AMD64_SYSCFG:
-	case MSR_AMD64_NB_CFG:
-	case MSR_AMD64_DE_CFG:
-	case MSR_AMD64_LS_CFG:
-	case MSR_AMD64_BU_CFG2:
-	case MSR_AMD64_OSVW_ID_LENGTH:
-	case MSR_AMD64_OSVW_STATUS:
-	case MSR_VM_CR:
-	case MSR_K8_INT_PENDING_MSG:
-	case MSR_K7_CLK_CTL:
-	case MSR_AMD64_PATCH_LEVEL:
-	case MSR_IA32_PLATFORM_ID:
-	case MSR_IA32_POWER_CTL:
-		return 0;
 	}
+	if (kvmx_msr_reads_zero(index))
+		return 0;
 	slot = kvmx_msr_slot(vcpu, index);
 	if (!slot)
 		return -EINVAL;
