@@ -64,6 +64,9 @@ enum kvmx_exit_stat {
  * @hva: userspace address of the first page
  * @flags: KVM_MEM_* flags
  * @id: slot number
+ * @dirty_bitmap: with KVM_MEM_LOG_DIRTY_PAGES, one bit per page written
+ *	since it was last harvested, followed by as many bits of scratch
+ *	space for KVM_GET_DIRTY_LOG/KVM_CLEAR_DIRTY_LOG; NULL otherwise
  */
 struct kvmx_memslot {
 	u64 base_gfn;
@@ -71,6 +74,7 @@ struct kvmx_memslot {
 	unsigned long hva;
 	u32 flags;
 	u16 id;
+	unsigned long *dirty_bitmap;
 };
 
 /**
@@ -120,6 +124,7 @@ struct kvmx_pt_cache {
  * @ioeventfds: registered ioeventfds
  * @tss_addr: KVM_SET_TSS_ADDR value (accepted, unused with NPT)
  * @identity_map_addr: KVM_SET_IDENTITY_MAP_ADDR value (accepted)
+ * @manual_dirty_log: KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 flags in force
  * @debugfs: the VM's debugfs directory
  * @id: serial number, for debugfs names
  * @arch: backend private state
@@ -141,6 +146,7 @@ struct kvmx_vm {
 	struct list_head ioeventfds;
 	u64 tss_addr;
 	u64 identity_map_addr;
+	u64 manual_dirty_log;
 	struct dentry *debugfs;
 	unsigned int id;
 	void *arch;
@@ -285,6 +291,14 @@ int kvmx_read_guest(struct kvmx_vm *vm, u64 gpa, void *buf, unsigned int len);
 int kvmx_write_guest(struct kvmx_vm *vm, u64 gpa, const void *buf,
 		     unsigned int len);
 
+/* core/dirty_log.c */
+int kvmx_dirty_bitmap_alloc(struct kvmx_vm *vm, struct kvmx_memslot *s);
+void kvmx_dirty_bitmap_free(unsigned long *bitmap);
+void kvmx_mark_page_dirty(const struct kvmx_memslot *s, u64 gfn);
+int kvmx_get_dirty_log(struct kvmx_vm *vm, struct kvm_dirty_log *log);
+int kvmx_clear_dirty_log(struct kvmx_vm *vm, struct kvm_clear_dirty_log *log);
+int kvmx_vm_enable_cap(struct kvmx_vm *vm, const struct kvm_enable_cap *cap);
+
 /* core/vcpu.c */
 int kvmx_vcpu_create_fd(struct kvmx_vm *vm, unsigned long id);
 void kvmx_queue_exception(struct kvmx_vcpu *vcpu, u8 vector, bool has_error,
@@ -312,6 +326,7 @@ int kvmx_gla_to_gpa(struct kvmx_vcpu *vcpu, u64 gla, unsigned int access,
 /* core/mmio.c */
 int kvmx_handle_mmio(struct kvmx_vcpu *vcpu, u64 gpa, bool write);
 int kvmx_complete_mmio(struct kvmx_vcpu *vcpu);
+void kvmx_insn_prefixes(struct kvmx_vcpu *vcpu, u8 *addr_bytes, int *seg);
 
 /* core/cpuid.c */
 int kvmx_get_supported_cpuid(struct kvm_cpuid2 __user *argp);
@@ -344,6 +359,8 @@ void kvmx_mmu_destroy(struct kvmx_vm *vm);
 int kvmx_mmu_page_fault(struct kvmx_vcpu *vcpu, u64 gpa, bool write,
 			bool fetch);
 bool kvmx_mmu_zap_gfn_range(struct kvmx_vm *vm, u64 start, u64 end);
+bool kvmx_mmu_wrprotect_masked(struct kvmx_vm *vm, u64 gfn,
+			       unsigned long mask);
 void kvmx_flush_remote_tlbs(struct kvmx_vm *vm);
 u64 kvmx_mmu_root_pa(struct kvmx_vm *vm);
 int kvmx_pt_cache_topup(struct kvmx_pt_cache *c);

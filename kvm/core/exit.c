@@ -132,11 +132,13 @@ static int kvmx_pio_string(struct kvmx_vcpu *vcpu, int seg)
 {
 	struct kvmx_pio_state *p = &vcpu->pio;
 	struct kvm_sregs s;
-	u64 count = 1, lin, lo, gpa, off;
-	u64 mask = kvmx_addr_mask(p->addr_bytes);
+	u64 count = 1, lin, lo, gpa, off, mask;
 	int reg = p->in ? KVMX_RDI : KVMX_RSI;
 	u32 room;
 	int r;
+
+	kvmx_insn_prefixes(vcpu, &p->addr_bytes, &seg);
+	mask = kvmx_addr_mask(p->addr_bytes);
 
 	if (p->rep) {
 		count = vcpu->regs[KVMX_RCX] & mask;

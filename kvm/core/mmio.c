@@ -124,6 +124,53 @@ static unsigned int kvmx_fetch_insn(struct kvmx_vcpu *vcpu,
 	return n;
 }
 
+/**
+ * kvmx_insn_prefixes() - address size and segment of the instruction at RIP
+ * @vcpu: the vCPU
+ * @addr_bytes: in: the backend's idea (kept if the bytes cannot be read);
+ *	out: the mode's address size, flipped by a 0x67 prefix
+ * @seg: in: the backend's idea; out: a segment override prefix if any
+ *
+ * The string I/O exit information of some CPUs (and of emulated ones) is
+ * not reliable about these, so the instruction's own prefixes decide.
+ */
+void kvmx_insn_prefixes(struct kvmx_vcpu *vcpu, u8 *addr_bytes, int *seg)
+{
+	static const s8 seg_prefix[4] = {
+		[0] = KVMX_SEG_ES, [1] = KVMX_SEG_CS, [2] = KVMX_SEG_SS,
+		[3] = KVMX_SEG_DS,
+	};
+	u8 bytes[KVMX_INSN_MAX_LEN];
+	struct kvmx_emu_regs r;
+	struct kvm_sregs s;
+	bool a67 = false;
+	unsigned int i, n;
+
+	kvmx_mmio_get_regs(vcpu, &r, &s);
+	n = kvmx_fetch_insn(vcpu, &r, bytes);
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		u8 b = bytes[i];
+
+		if (b == 0x67)
+			a67 = true;
+		else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e)
+			*seg = seg_prefix[(b >> 3) & 3];
+		else if (b == 0x64 || b == 0x65)
+			*seg = b == 0x64 ? KVMX_SEG_FS : KVMX_SEG_GS;
+		else if (b != 0x66 && b != 0xf0 && b != 0xf2 && b != 0xf3 &&
+			 !(r.mode == 64 && (b & 0xf0) == 0x40))
+			break;
+	}
+	if (r.mode == 64)
+		*addr_bytes = a67 ? 4 : 8;
+	else if (r.mode == 32)
+		*addr_bytes = a67 ? 2 : 4;
+	else
+		*addr_bytes = a67 ? 4 : 2;
+}
+
 /* An access the emulator asked for: ioeventfd, or exit to userspace. */
 static int kvmx_mmio_access(struct kvmx_vcpu *vcpu, struct kvmx_emu_regs *r,
 			    const struct kvmx_emu_mem *mem)

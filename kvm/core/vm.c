@@ -41,6 +41,8 @@ static void kvmx_vm_destroy(struct kref *kref)
 	kvmx_ops->vm_destroy(vm);
 	kvmx_mmu_notifier_unregister(vm);
 	kvmx_mmu_destroy(vm);
+	for (i = 0; i < KVMX_MAX_MEMSLOTS; i++)
+		kvmx_dirty_bitmap_free(vm->slots[i].dirty_bitmap);
 	mmdrop(vm->mm);
 	kfree(vm);
 }
@@ -87,6 +89,9 @@ static int kvmx_gpa_to_hva(struct kvmx_vm *vm, u64 gpa, bool write,
 	s = kvmx_gfn_to_slot(vm, gpa >> PAGE_SHIFT);
 	if (s && !(write && (s->flags & KVM_MEM_READONLY))) {
 		*hva = s->hva + (gpa - (s->base_gfn << PAGE_SHIFT));
+		/* The kernel writing for the guest dirties the page too. */
+		if (write)
+			kvmx_mark_page_dirty(s, gpa >> PAGE_SHIFT);
 		r = 0;
 	}
 	spin_unlock(&vm->mmu_lock);
@@ -163,7 +168,11 @@ static bool kvmx_slot_overlaps(struct kvmx_vm *vm, int id, u64 base_gfn,
 	return false;
 }
 
-/* Replace slot @id by @new (npages 0: delete), dropping stale mappings. */
+/*
+ * Replace slot @id by @new (npages 0: delete), dropping stale mappings.
+ * Dropping them also starts dirty logging right: every page is mapped
+ * again, 4 KiB and read-only until written, when @new logs.
+ */
 static void kvmx_commit_slot(struct kvmx_vm *vm, int id,
 			     const struct kvmx_memslot *new)
 {
@@ -179,6 +188,8 @@ static void kvmx_commit_slot(struct kvmx_vm *vm, int id,
 	spin_unlock(&vm->mmu_lock);
 	if (old.npages)
 		kvmx_flush_remote_tlbs(vm);
+	if (old.dirty_bitmap != new->dirty_bitmap)
+		kvmx_dirty_bitmap_free(old.dirty_bitmap);
 }
 
 static int kvmx_set_memory_region(struct kvmx_vm *vm,
@@ -189,7 +200,7 @@ static int kvmx_set_memory_region(struct kvmx_vm *vm,
 	u16 as_id = m->slot >> 16, id = (u16)m->slot;
 	u64 npages = m->memory_size >> PAGE_SHIFT;
 
-	if (m->flags & ~(KVM_MEM_READONLY))
+	if (m->flags & ~(KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES))
 		return -EINVAL;
 	if (as_id || id >= KVMX_MAX_MEMSLOTS)
 		return -EINVAL;
@@ -219,7 +230,10 @@ static int kvmx_set_memory_region(struct kvmx_vm *vm,
 	new.flags = m->flags;
 	new.id = id;
 	if (old->npages) {
-		/* Existing slot: only a move or a flags change is allowed. */
+		/*
+		 * Existing slot: only a move or a change of
+		 * KVM_MEM_LOG_DIRTY_PAGES is allowed.
+		 */
 		if (new.hva != old->hva || new.npages != old->npages ||
 		    ((new.flags ^ old->flags) & KVM_MEM_READONLY))
 			return -EINVAL;
@@ -228,6 +242,17 @@ static int kvmx_set_memory_region(struct kvmx_vm *vm,
 	}
 	if (kvmx_slot_overlaps(vm, id, new.base_gfn, new.npages))
 		return -EEXIST;
+	if (new.flags & KVM_MEM_LOG_DIRTY_PAGES) {
+		/* A slot that keeps logging keeps its log, moved or not. */
+		if (old->npages && old->dirty_bitmap) {
+			new.dirty_bitmap = old->dirty_bitmap;
+		} else {
+			int r = kvmx_dirty_bitmap_alloc(vm, &new);
+
+			if (r)
+				return r;
+		}
+	}
 	kvmx_commit_slot(vm, id, &new);
 	return 0;
 }
@@ -272,6 +297,33 @@ static long kvmx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		if (copy_from_user(&args, argp, sizeof(args)))
 			return -EFAULT;
 		return kvmx_ioeventfd(vm, &args);
+	}
+	case KVM_GET_DIRTY_LOG: {
+		struct kvm_dirty_log log;
+
+		if (copy_from_user(&log, argp, sizeof(log)))
+			return -EFAULT;
+		mutex_lock(&vm->slots_lock);
+		r = kvmx_get_dirty_log(vm, &log);
+		mutex_unlock(&vm->slots_lock);
+		return r;
+	}
+	case KVM_CLEAR_DIRTY_LOG: {
+		struct kvm_clear_dirty_log log;
+
+		if (copy_from_user(&log, argp, sizeof(log)))
+			return -EFAULT;
+		mutex_lock(&vm->slots_lock);
+		r = kvmx_clear_dirty_log(vm, &log);
+		mutex_unlock(&vm->slots_lock);
+		return r;
+	}
+	case KVM_ENABLE_CAP: {
+		struct kvm_enable_cap cap;
+
+		if (copy_from_user(&cap, argp, sizeof(cap)))
+			return -EFAULT;
+		return kvmx_vm_enable_cap(vm, &cap);
 	}
 	case KVM_CHECK_EXTENSION:
 		return kvmx_dev_check_extension(arg);

@@ -64,6 +64,31 @@ bool kvmx_mmu_zap_gfn_range(struct kvmx_vm *vm, u64 start, u64 end)
 	return kvmx_pt_zap(&vm->mmu, kvmx_fmt, start, end);
 }
 
+/**
+ * kvmx_mmu_wrprotect_masked() - write-protect up to 64 guest frames
+ * @vm: the VM; caller holds mmu_lock and flushes TLBs if this returns true
+ * @gfn: frame of bit 0 of @mask
+ * @mask: which frames from @gfn on
+ *
+ * Used by dirty logging: the next guest write to each of these frames
+ * faults and is logged.
+ *
+ * Return: whether any entry changed.
+ */
+bool kvmx_mmu_wrprotect_masked(struct kvmx_vm *vm, u64 gfn,
+			       unsigned long mask)
+{
+	bool changed = false;
+
+	while (mask) {
+		unsigned int bit = __ffs(mask);
+
+		changed |= kvmx_pt_wrprotect(&vm->mmu, kvmx_fmt, gfn + bit);
+		mask &= mask - 1;
+	}
+	return changed;
+}
+
 static void kvmx_kick_nothing(void *info)
 {
 }
@@ -173,7 +198,7 @@ int kvmx_mmu_page_fault(struct kvmx_vcpu *vcpu, u64 gpa, bool write,
 	u64 gfn = gpa >> PAGE_SHIFT;
 	unsigned long seq, hva;
 	struct page *page;
-	bool writable, replaced = false;
+	bool writable, logging, replaced = false;
 	int level, r;
 
 	vcpu->stats[KVMX_STAT_NPF]++;
@@ -191,8 +216,14 @@ retry:
 	if (r)
 		return r;
 	hva = slot.hva + ((gfn - slot.base_gfn) << PAGE_SHIFT);
+	/*
+	 * While a slot logs dirty pages, only a write fault maps a page
+	 * writable, and it is logged when mapped.
+	 */
+	logging = slot.flags & KVM_MEM_LOG_DIRTY_PAGES;
 	page = kvmx_get_page(hva, write,
-			     !(slot.flags & KVM_MEM_READONLY), &writable);
+			     !(slot.flags & KVM_MEM_READONLY) && !logging,
+			     &writable);
 	if (!page)
 		return -EFAULT;
 
@@ -203,7 +234,14 @@ retry:
 		cond_resched();
 		goto retry;
 	}
-	level = kvmx_host_level(vm, &slot, gfn, hva, page, writable);
+	if (logging) {
+		/* mmu_seq unchanged: vm->slots[] still holds @slot. */
+		level = KVMX_PT_LEVEL_4K;
+		if (writable)
+			kvmx_mark_page_dirty(&vm->slots[slot.id], gfn);
+	} else {
+		level = kvmx_host_level(vm, &slot, gfn, hva, page, writable);
+	}
 	if (level == KVMX_PT_LEVEL_2M)
 		r = kvmx_pt_map(&vm->mmu, kvmx_fmt,
 				gfn & ~(u64)(PTRS_PER_PMD - 1),

@@ -201,3 +201,42 @@ bool kvmx_pt_zap(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,
 	return kvmx_pt_zap_level(fmt, page_address(mmu->root), mmu->levels,
 				 0, start, end);
 }
+
+/**
+ * kvmx_pt_wrprotect() - take write permission away from one guest frame
+ * @mmu: the MMU
+ * @fmt: entry format
+ * @gfn: the guest frame
+ *
+ * A 4 KiB leaf loses its writable bit.  A large leaf covering @gfn is
+ * removed instead (the next access maps 4 KiB again), so that the rest of
+ * its range does not become read-only behind the caller's back.
+ *
+ * Return: true if an entry changed (TLBs need a flush).
+ */
+bool kvmx_pt_wrprotect(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,
+		       u64 gfn)
+{
+	u64 *table, *e;
+	int l;
+
+	if (!mmu->root)
+		return false;
+	table = page_address(mmu->root);
+	for (l = mmu->levels; l >= KVMX_PT_LEVEL_4K; l--) {
+		e = &table[kvmx_pt_index(gfn, l)];
+		if (!(*e & fmt->present))
+			return false;
+		if (l > KVMX_PT_LEVEL_4K && (*e & fmt->huge)) {
+			WRITE_ONCE(*e, 0);
+			return true;
+		}
+		if (l == KVMX_PT_LEVEL_4K)
+			break;
+		table = __va(*e & fmt->addr_mask);
+	}
+	if (!(*e & fmt->writable))
+		return false;
+	WRITE_ONCE(*e, *e & ~fmt->writable);
+	return true;
+}

@@ -44,5 +44,7 @@ int kvmx_pt_map(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,
 		struct kvmx_pt_cache *c, bool *replaced);
 bool kvmx_pt_zap(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,
 		 u64 start, u64 end);
+bool kvmx_pt_wrprotect(struct kvmx_mmu *mmu, const struct kvmx_pt_fmt *fmt,
+		       u64 gfn);
 
 #endif /* KVMX_MMU_PT_H */
