@@ -226,6 +226,39 @@ static int kvmx_vq_log_used(struct kvmx_vq *vq, u64 off, u64 len)
 	return kvmx_log_write(vq, vq->log_gpa + off, len);
 }
 
+/*
+ * Write @n used entries from heads[@first] on to ring slots from @slot on
+ * (no wrap).  The used element layout is two little-endian u32s, which
+ * on a little-endian CPU is exactly struct kvmx_used: one copy.
+ */
+static int kvmx_vq_write_used(struct kvmx_vq *vq, u32 first, u32 slot,
+			      u32 n)
+{
+	u64 off = kvmx_vring_used_entry_off(slot);
+	void __user *dst = (void __user *)(unsigned long)(vq->used_uva + off);
+
+	BUILD_BUG_ON(sizeof(struct kvmx_used) != sizeof(struct kvmx_used_le));
+#ifdef __LITTLE_ENDIAN
+	if (copy_to_user(dst, vq->heads + first, n * sizeof(struct kvmx_used)))
+		return -EFAULT;
+#else
+	{
+		u32 i;
+
+		for (i = 0; i < n; i++) {
+			struct kvmx_used_le e = {
+				.id = cpu_to_le32(vq->heads[first + i].id),
+				.len = cpu_to_le32(vq->heads[first + i].len),
+			};
+
+			if (copy_to_user(dst + i * sizeof(e), &e, sizeof(e)))
+				return -EFAULT;
+		}
+	}
+#endif
+	return kvmx_vq_log_used(vq, off, n * sizeof(struct kvmx_used_le));
+}
+
 /**
  * kvmx_vq_flush_used() - publish the batched used entries
  * @vq: queue (mutex held, in the owner's mm)
@@ -234,27 +267,18 @@ static int kvmx_vq_log_used(struct kvmx_vq *vq, u64 off, u64 len)
  */
 int kvmx_vq_flush_used(struct kvmx_vq *vq)
 {
-	u32 i, first, n = vq->nheads;
+	u32 first, part, n = vq->nheads;
 	__le16 idx;
 
 	if (!n)
 		return 0;
 	vq->nheads = 0;
 	first = vq->last_used_idx & (vq->num - 1);
-	for (i = 0; i < n; i++) {
-		u32 slot = (first + i) & (vq->num - 1);
-		struct kvmx_used_le e = {
-			.id = cpu_to_le32(vq->heads[i].id),
-			.len = cpu_to_le32(vq->heads[i].len),
-		};
-		u64 off = kvmx_vring_used_entry_off(slot);
-
-		if (copy_to_user((void __user *)(unsigned long)
-				 (vq->used_uva + off), &e, sizeof(e)))
-			goto fault;
-		if (kvmx_vq_log_used(vq, off, sizeof(e)))
-			goto fault;
-	}
+	part = min(n, vq->num - first);
+	if (kvmx_vq_write_used(vq, 0, first, part))
+		goto fault;
+	if (part < n && kvmx_vq_write_used(vq, part, 0, n - part))
+		goto fault;
 	/* Elements before the index that publishes them. */
 	smp_wmb();
 	vq->last_used_idx += n;
