@@ -188,26 +188,45 @@ static int kvmx_rx_busy_poll(struct kvmx_vq *vq, struct socket *sock)
 	return kvmx_rx_peek(vq, sock);
 }
 
-/* Write the header fields we own: our header if any, num_buffers. */
-static int kvmx_rx_fixup(struct kvmx_vhost_net *n, struct iov_iter *fix,
-			 u16 nbufs)
+/*
+ * Write the header fields we own: our header if any, and num_buffers
+ * whenever the header has that field (the tap leaves it alone).  The
+ * header nearly always sits in the first segment: store straight into
+ * it; otherwise go through an iterator over the segments.
+ */
+static int kvmx_rx_fixup(struct kvmx_vhost_net *n, struct kvmx_vq *vq,
+			 u32 nsegs, u64 want, u16 nbufs)
 {
-	struct virtio_net_hdr hdr = {
+	static const struct virtio_net_hdr hdr = {
 		.flags = 0,
 		.gso_type = VIRTIO_NET_HDR_GSO_NONE,
 	};
 	u32 hlen = n->vhost_hlen ? n->vhost_hlen : n->sock_hlen;
-	__le16 num = cpu_to_le16(nbufs);
+	bool num = hlen >= sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	__le16 nb = cpu_to_le16(nbufs);
+	struct iov_iter fix;
 
+	if (!n->vhost_hlen && !num)
+		return 0;
+	if (vq->iov[0].iov_len >= hlen) {
+		u8 __user *base = vq->iov[0].iov_base;
+
+		if (n->vhost_hlen && copy_to_user(base, &hdr, sizeof(hdr)))
+			return -EFAULT;
+		if (num && put_user(nb, (__le16 __user *)(base +
+			offsetof(struct virtio_net_hdr_mrg_rxbuf,
+				 num_buffers))))
+			return -EFAULT;
+		return 0;
+	}
+	iov_iter_init(&fix, ITER_DEST, vq->iov, nsegs, want);
 	if (n->vhost_hlen) {
-		if (copy_to_iter(&hdr, sizeof(hdr), fix) != sizeof(hdr))
+		if (copy_to_iter(&hdr, sizeof(hdr), &fix) != sizeof(hdr))
 			return -EFAULT;
 	} else {
-		iov_iter_advance(fix, sizeof(hdr));
+		iov_iter_advance(&fix, sizeof(hdr));
 	}
-	if (hlen < sizeof(struct virtio_net_hdr_mrg_rxbuf))
-		return 0;
-	if (copy_to_iter(&num, sizeof(num), fix) != sizeof(num))
+	if (num && copy_to_iter(&nb, sizeof(nb), &fix) != sizeof(nb))
 		return -EFAULT;
 	return 0;
 }
@@ -237,7 +256,6 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 
 	for (;;) {
 		struct msghdr msg = { };
-		struct iov_iter fix;
 		u64 sock_len, want;
 		int len, err;
 
@@ -280,8 +298,8 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 		}
 
 		iov_iter_init(&msg.msg_iter, ITER_DEST, vq->iov, b.nsegs, want);
-		fix = msg.msg_iter;
-		iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
+		if (n->vhost_hlen)
+			iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
 		msg.msg_control = kvmx_rx_take(vq);
 		err = sock->ops->recvmsg(sock, &msg, sock_len,
 					 MSG_DONTWAIT | MSG_TRUNC);
@@ -292,7 +310,7 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 			pkts++;
 			continue;
 		}
-		if (kvmx_rx_fixup(n, &fix, b.nheads)) {
+		if (kvmx_rx_fixup(n, vq, b.nsegs, want, b.nheads)) {
 			kvmx_vq_fail(vq, KVMX_VRING_FAULT);
 			break;
 		}
