@@ -105,6 +105,8 @@ static void kvmx_net_teardown(struct kvmx_vhost_net *n)
 		kvmx_vq_reset(vq);
 		kfree(vq->zc);
 		vq->zc = NULL;
+		kvmx_txb_free(vq);
+		vq->tx_batch = false;
 		mutex_unlock(&vq->mutex);
 	}
 	kvfree(n->mem);
@@ -389,12 +391,18 @@ static long kvmx_net_set_backend(struct kvmx_vhost_net *n,
 		    sock->sk->sk_family != AF_PACKET &&
 		    sock_flag(sock->sk, SOCK_ZEROCOPY))
 			r = kvmx_zc_alloc(vq);
+		if (!r && b.index == KVMX_VQ_TX &&
+		    sock->sk->sk_family != AF_PACKET)
+			r = kvmx_txb_alloc(vq);
 		if (r)
 			goto err_put_sock;
 	}
 	kvmx_poll_stop(&vq->sock_poll);
 	if (b.index == KVMX_VQ_RX)
 		kvmx_rx_set_ring(vq, sock);
+	/* Raw packet sockets read msg_control as cmsgs: no batches. */
+	vq->tx_batch = sock && b.index == KVMX_VQ_TX &&
+		       sock->sk->sk_family != AF_PACKET;
 	vq->sock = sock;
 	vq->broken = false;
 	mutex_unlock(&vq->mutex);

@@ -159,7 +159,7 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 	struct socket *sock;
 	u64 bytes = 0;
 	u32 pkts = 0;
-	bool zc;
+	bool zc, batch;
 	int r;
 
 	mutex_lock(&vq->mutex);
@@ -170,6 +170,8 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 	kvmx_poll_stop(&vq->sock_poll);
 	kvmx_vq_disable_notify(vq);
 	zc = kvmx_zc_ready(vq);
+	/* As the socket's own fast path: only with unlimited sndbuf. */
+	batch = vq->tx_batch && READ_ONCE(sock->sk->sk_sndbuf) == INT_MAX;
 	kvmx_zc_retire(vq);
 
 	for (;;) {
@@ -218,6 +220,22 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 			atomic_read(&n->zc_inflight) - 1 <
 			min_t(u32, KVMX_ZC_MAX_INFLIGHT, vq->num >> 2) &&
 			kvmx_zc_worthwhile(vq);
+		if (batch && !use_zc && len <= KVMX_TX_BATCH_MAX_LEN &&
+		    !(vq->zc && kvmx_zc_used_slots(vq)) &&
+		    !kvmx_txb_add(n, vq, &msg.msg_iter)) {
+			vq->stats.packets++;
+			vq->stats.bytes += len;
+			vq->stats.copied++;
+			pkts++;
+			bytes += len;
+			if (vq->nxdp == KVMX_TX_BATCH)
+				kvmx_txb_send(vq, sock);
+			if (kvmx_vq_add_used(vq, c.head, 0))
+				break;
+			continue;
+		}
+		/* Whatever goes on its own goes after the batch. */
+		kvmx_txb_send(vq, sock);
 		/*
 		 * Copied frames bypass the slot ring when nothing is in it:
 		 * order is only at stake behind a pending zero-copy frame.
@@ -277,6 +295,7 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 		if (slot)
 			kvmx_zc_retire(vq);
 	}
+	kvmx_txb_send(vq, sock);
 	if (vq->zc)
 		kvmx_zc_retire(vq);
 	kvmx_vq_signal(vq);
