@@ -55,6 +55,12 @@ struct kvmx_vcpu;
  * @set_nmi_mask: set or clear that
  * @set_cr8: the TPR for the guest (KVM_RUN's run->cr8)
  * @get_cr8: read it back
+ * @get_dr: read DR6 or DR7 (@n is 6 or 7); DR0-3 live in the core's
+ *	vcpu->db[], which the backend loads for the guest and saves back
+ * @set_dr: write DR6 or DR7
+ * @set_guest_debug: apply vcpu->guest_debug (KVM_GUESTDBG_SINGLESTEP and
+ *	KVM_GUESTDBG_USE_SW_BP: exit with KVM_EXIT_DEBUG after each guest
+ *	instruction, on each INT3)
  */
 struct kvmx_arch_ops {
 	const char *name;
@@ -87,6 +93,9 @@ struct kvmx_arch_ops {
 	void (*set_nmi_mask)(struct kvmx_vcpu *vcpu, bool masked);
 	void (*set_cr8)(struct kvmx_vcpu *vcpu, u64 cr8);
 	u64 (*get_cr8)(struct kvmx_vcpu *vcpu);
+	u64 (*get_dr)(struct kvmx_vcpu *vcpu, int n);
+	void (*set_dr)(struct kvmx_vcpu *vcpu, int n, u64 val);
+	void (*set_guest_debug)(struct kvmx_vcpu *vcpu);
 };
 
 extern const struct kvmx_arch_ops *kvmx_ops;

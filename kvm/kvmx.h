@@ -13,6 +13,7 @@
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/signal.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/fpu/api.h>
@@ -125,6 +126,7 @@ struct kvmx_pt_cache {
  * @tss_addr: KVM_SET_TSS_ADDR value (accepted, unused with NPT)
  * @identity_map_addr: KVM_SET_IDENTITY_MAP_ADDR value (accepted)
  * @manual_dirty_log: KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 flags in force
+ * @clock_offset: KVM_SET_CLOCK: guest clock minus host boot-time clock, ns
  * @debugfs: the VM's debugfs directory
  * @id: serial number, for debugfs names
  * @arch: backend private state
@@ -147,6 +149,7 @@ struct kvmx_vm {
 	u64 tss_addr;
 	u64 identity_map_addr;
 	u64 manual_dirty_log;
+	s64 clock_offset;
 	struct dentry *debugfs;
 	unsigned int id;
 	void *arch;
@@ -228,6 +231,11 @@ struct kvmx_msrs {
  * @rip: instruction pointer
  * @rflags: flags
  * @xcr0: guest XCR0
+ * @pkru: guest PKRU as KVM_SET_XSAVE gave it (no PKU is offered)
+ * @db: guest DR0-DR3
+ * @sigset: KVM_SET_SIGNAL_MASK: signals blocked during KVM_RUN
+ * @sigset_active: @sigset applies
+ * @guest_debug: KVM_SET_GUEST_DEBUG control (0 when not enabled)
  * @guest_fpu: guest FPU/XSAVE state, swapped in for KVM_RUN
  * @cpuid: KVM_SET_CPUID2 table
  * @cpuid_nent: entries in it
@@ -258,6 +266,11 @@ struct kvmx_vcpu {
 	u64 rip;
 	u64 rflags;
 	u64 xcr0;
+	u32 pkru;
+	u64 db[4];
+	sigset_t sigset;
+	bool sigset_active;
+	u32 guest_debug;
 	struct fpu_guest guest_fpu;
 	struct kvm_cpuid_entry2 *cpuid;
 	int cpuid_nent;
@@ -299,6 +312,20 @@ int kvmx_get_dirty_log(struct kvmx_vm *vm, struct kvm_dirty_log *log);
 int kvmx_clear_dirty_log(struct kvmx_vm *vm, struct kvm_clear_dirty_log *log);
 int kvmx_vm_enable_cap(struct kvmx_vm *vm, const struct kvm_enable_cap *cap);
 
+/* core/vcpu_state.c */
+/* KVM_SET_GUEST_DEBUG controls kvmx implements (KVM_CAP_SET_GUEST_DEBUG2) */
+#define KVMX_GUESTDBG_SUPPORTED	(KVM_GUESTDBG_ENABLE | \
+				 KVM_GUESTDBG_SINGLESTEP | \
+				 KVM_GUESTDBG_USE_SW_BP | \
+				 KVM_GUESTDBG_INJECT_DB | \
+				 KVM_GUESTDBG_INJECT_BP)
+long kvmx_vcpu_state_ioctl(struct kvmx_vcpu *vcpu, unsigned int ioctl,
+			   void __user *argp);
+long kvmx_vm_clock_ioctl(struct kvmx_vm *vm, unsigned int ioctl,
+			 void __user *argp);
+bool kvmx_xcr0_valid(u64 xcr0);
+u32 kvmx_xsave2_size(void);
+
 /* core/vcpu.c */
 int kvmx_vcpu_create_fd(struct kvmx_vm *vm, unsigned long id);
 void kvmx_queue_exception(struct kvmx_vcpu *vcpu, u8 vector, bool has_error,
@@ -326,12 +353,15 @@ int kvmx_gla_to_gpa(struct kvmx_vcpu *vcpu, u64 gla, unsigned int access,
 /* core/mmio.c */
 int kvmx_handle_mmio(struct kvmx_vcpu *vcpu, u64 gpa, bool write);
 int kvmx_complete_mmio(struct kvmx_vcpu *vcpu);
+unsigned int kvmx_fetch_guest_insn(struct kvmx_vcpu *vcpu, u8 *bytes);
 void kvmx_insn_prefixes(struct kvmx_vcpu *vcpu, u8 *addr_bytes, int *seg);
 
 /* core/cpuid.c */
 int kvmx_get_supported_cpuid(struct kvm_cpuid2 __user *argp);
 int kvmx_set_cpuid2(struct kvmx_vcpu *vcpu, struct kvm_cpuid2 __user *argp);
 int kvmx_get_cpuid2(struct kvmx_vcpu *vcpu, struct kvm_cpuid2 __user *argp);
+u64 kvmx_supported_xcr0(void);
+u32 kvmx_xsave_size(u64 xcr0);
 void kvmx_cpuid_lookup(struct kvmx_vcpu *vcpu, u32 function, u32 index,
 		       u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 

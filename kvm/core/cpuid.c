@@ -43,7 +43,12 @@
 /* 0x80000001 EDX: all but RDTSCP. */
 #define KVMX_E1_EDX	(~BIT(27))
 
-static u64 kvmx_supported_xcr0(void)
+/**
+ * kvmx_supported_xcr0() - XCR0 bits a guest may enable
+ *
+ * Return: x87, SSE and AVX as far as the host has them enabled.
+ */
+u64 kvmx_supported_xcr0(void)
 {
 	if (!boot_cpu_has(X86_FEATURE_XSAVE))
 		return 0;
@@ -51,11 +56,14 @@ static u64 kvmx_supported_xcr0(void)
 	       (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM);
 }
 
-/*
- * Size of a standard-format XSAVE area holding the components in @xcr0:
- * the legacy area and header, then each component at its CPUID offset.
+/**
+ * kvmx_xsave_size() - size of a standard-format XSAVE area
+ * @xcr0: the components it holds
+ *
+ * Return: the legacy area and header, then each component at its CPUID
+ * offset.
  */
-static u32 kvmx_xsave_size(u64 xcr0)
+u32 kvmx_xsave_size(u64 xcr0)
 {
 	u32 size = 512 + 64, eax, ebx, ecx, edx;
 	int i;

@@ -386,13 +386,10 @@ int kvmx_handle_wrmsr(struct kvmx_vcpu *vcpu, u64 next_rip)
 int kvmx_handle_xsetbv(struct kvmx_vcpu *vcpu, u64 next_rip)
 {
 	u64 val = (u32)vcpu->regs[KVMX_RAX] | (vcpu->regs[KVMX_RDX] << 32);
-	u64 supported = xgetbv(XCR_XFEATURE_ENABLED_MASK) &
-			(XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM);
 
 	vcpu->stats[KVMX_STAT_XSETBV]++;
 	if ((u32)vcpu->regs[KVMX_RCX] != 0 || kvmx_ops->get_cpl(vcpu) ||
-	    !(val & XFEATURE_MASK_FP) || (val & ~supported) ||
-	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE))) {
+	    !kvmx_xcr0_valid(val)) {
 		kvmx_queue_exception(vcpu, KVMX_GP_VECTOR, true, 0);
 		return KVMX_EXIT_CONTINUE;
 	}

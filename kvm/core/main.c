@@ -45,7 +45,19 @@ long kvmx_dev_check_extension(unsigned long ext)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_CHECK_EXTENSION_VM:
 	case KVM_CAP_ENABLE_CAP_VM:
+	case KVM_CAP_DEBUGREGS:
+	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_SET_GUEST_DEBUG:
 		return 1;
+	case KVM_CAP_SET_GUEST_DEBUG2:
+		return KVMX_GUESTDBG_SUPPORTED;
+	case KVM_CAP_XSAVE:
+	case KVM_CAP_XCRS:
+		return boot_cpu_has(X86_FEATURE_XSAVE);
+	case KVM_CAP_XSAVE2:
+		return kvmx_xsave2_size();
+	case KVM_CAP_ADJUST_CLOCK:
+		return KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC;
 	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
 		return KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
 		       KVM_DIRTY_LOG_INITIALLY_SET;

@@ -125,6 +125,22 @@ static unsigned int kvmx_fetch_insn(struct kvmx_vcpu *vcpu,
 }
 
 /**
+ * kvmx_fetch_guest_insn() - the bytes of the instruction at the guest's RIP
+ * @vcpu: the vCPU
+ * @bytes: KVMX_INSN_MAX_LEN bytes of room
+ *
+ * Return: how many bytes could be read (0: RIP is not readable memory).
+ */
+unsigned int kvmx_fetch_guest_insn(struct kvmx_vcpu *vcpu, u8 *bytes)
+{
+	struct kvmx_emu_regs r;
+	struct kvm_sregs s;
+
+	kvmx_mmio_get_regs(vcpu, &r, &s);
+	return kvmx_fetch_insn(vcpu, &r, bytes);
+}
+
+/**
  * kvmx_insn_prefixes() - address size and segment of the instruction at RIP
  * @vcpu: the vCPU
  * @addr_bytes: in: the backend's idea (kept if the bytes cannot be read);

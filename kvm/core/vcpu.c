@@ -101,6 +101,9 @@ static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 	int r;
 
 	run->flags = 0;
+	/* KVM_SET_SIGNAL_MASK: its set is the thread's mask while we run. */
+	if (vcpu->sigset_active)
+		sigprocmask(SIG_SETMASK, &vcpu->sigset, &current->real_blocked);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	kvmx_ops->set_cr8(vcpu, run->cr8);
 
@@ -141,6 +144,10 @@ static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 out:
 	kvmx_post_run_save(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	if (vcpu->sigset_active) {
+		sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
+		sigemptyset(&current->real_blocked);
+	}
 	return r;
 }
 
@@ -348,6 +355,10 @@ static long kvmx_vcpu_ioctl_locked(struct kvmx_vcpu *vcpu, unsigned int ioctl,
 		return kvmx_set_cpuid2(vcpu, argp);
 	case KVM_GET_CPUID2:
 		return kvmx_get_cpuid2(vcpu, argp);
+	default:
+		r = kvmx_vcpu_state_ioctl(vcpu, ioctl, argp);
+		if (r != -ENOTTY)
+			return r;
 	}
 
 	u = kzalloc(sizeof(*u), GFP_KERNEL);

@@ -318,6 +318,9 @@ static long kvmx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		mutex_unlock(&vm->slots_lock);
 		return r;
 	}
+	case KVM_GET_CLOCK:
+	case KVM_SET_CLOCK:
+		return kvmx_vm_clock_ioctl(vm, ioctl, argp);
 	case KVM_ENABLE_CAP: {
 		struct kvm_enable_cap cap;
 

@@ -100,6 +100,10 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 	vmcb->save.rsp = vcpu->regs[KVMX_RSP];
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
+	if (unlikely(vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP))
+		vmcb->save.rflags |= X86_EFLAGS_TF;
+	if (svm->dr_guest)
+		kvmx_svm_load_guest_drs(vcpu);
 
 	kvmx_clgi();
 	has_xsave = boot_cpu_has(X86_FEATURE_XSAVE);
@@ -127,6 +131,8 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 		}
 	}
+	if (svm->dr_guest)
+		kvmx_svm_save_guest_drs(vcpu);
 	kvmx_stgi();
 	/* #VMEXIT disables all breakpoints; give the host its own back. */
 	if (hw_breakpoint_active())
@@ -140,6 +146,9 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 	vcpu->regs[KVMX_RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
+	/* The single-step TF is the debugger's (upstream hides it too). */
+	if (unlikely(vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP))
+		vcpu->rflags &= ~X86_EFLAGS_TF;
 	kvmx_svm_complete_interrupts(svm);
 	return 1;
 }

@@ -221,4 +221,7 @@ const struct kvmx_arch_ops kvmx_svm_ops = {
 	.set_nmi_mask		= kvmx_svm_set_nmi_mask,
 	.set_cr8		= kvmx_svm_set_cr8,
 	.get_cr8		= kvmx_svm_get_cr8,
+	.get_dr			= kvmx_svm_get_dr,
+	.set_dr			= kvmx_svm_set_dr,
+	.set_guest_debug	= kvmx_svm_set_guest_debug,
 };

@@ -38,6 +38,8 @@ struct kvmx_svm_cpu {
  * @tlb_gen: VM TLB generation this vCPU has flushed up to
  * @flush_pending: flush guest TLB entries at the next entry
  * @nmi_masked: an injected NMI's handler has not executed IRET yet
+ * @dr_guest: the guest uses DR0-DR3: they are loaded and saved around
+ *	each entry instead of intercepted
  */
 struct kvmx_svm_vcpu {
 	struct kvmx_vcpu *vcpu;
@@ -49,6 +51,7 @@ struct kvmx_svm_vcpu {
 	u64 tlb_gen;
 	bool flush_pending;
 	bool nmi_masked;
+	bool dr_guest;
 };
 
 /* Optional SVM features (CPUID 0x8000000A EDX). */
@@ -106,6 +109,17 @@ void kvmx_svm_set_nmi_mask(struct kvmx_vcpu *vcpu, bool masked);
 void kvmx_svm_set_cr8(struct kvmx_vcpu *vcpu, u64 cr8);
 u64 kvmx_svm_get_cr8(struct kvmx_vcpu *vcpu);
 void kvmx_svm_complete_interrupts(struct kvmx_svm_vcpu *svm);
+
+/* debug.c */
+void kvmx_svm_dr_intercepts_on(struct kvmx_svm_vcpu *svm);
+int kvmx_svm_dr_access(struct kvmx_vcpu *vcpu);
+void kvmx_svm_load_guest_drs(struct kvmx_vcpu *vcpu);
+void kvmx_svm_save_guest_drs(struct kvmx_vcpu *vcpu);
+u64 kvmx_svm_get_dr(struct kvmx_vcpu *vcpu, int n);
+void kvmx_svm_set_dr(struct kvmx_vcpu *vcpu, int n, u64 val);
+void kvmx_svm_set_guest_debug(struct kvmx_vcpu *vcpu);
+int kvmx_svm_debug_exit(struct kvmx_vcpu *vcpu, int vector);
+int kvmx_svm_swint(struct kvmx_vcpu *vcpu);
 
 /* run.c */
 int kvmx_svm_run(struct kvmx_vcpu *vcpu);

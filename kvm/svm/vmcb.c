@@ -59,6 +59,8 @@ void kvmx_svm_vmcb_reset(struct kvmx_svm_vcpu *svm)
 
 	memset(vmcb, 0, PAGE_SIZE);
 	kvmx_svm_init_intercepts(vmcb);
+	kvmx_svm_dr_intercepts_on(svm);
+	kvmx_svm_set_guest_debug(svm->vcpu);
 	c->iopm_base_pa = kvmx_svm_iopm_pa;
 	c->msrpm_base_pa = kvmx_svm_msrpm_pa;
 	c->tsc_offset = -rdtsc();
