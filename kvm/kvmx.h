@@ -28,8 +28,11 @@
 #define KVMX_MAX_MSR_ENTRIES	256
 /* Largest slot: 2^31 pages (8 TiB) as upstream's KVM_MEM_MAX_NR_PAGES. */
 #define KVMX_MEM_MAX_NR_PAGES	((1UL << 31) - 1)
-/* Pages of the vCPU mmap: struct kvm_run, then the PIO data page. */
-#define KVMX_VCPU_MMAP_PAGES	2
+/*
+ * Pages of the vCPU mmap: struct kvm_run, the PIO data page, then the
+ * VM's coalesced MMIO ring (KVM_COALESCED_MMIO_PAGE_OFFSET).
+ */
+#define KVMX_VCPU_MMAP_PAGES	3
 
 /* Exit statistics kept per vCPU (debugfs), by what the exit was. */
 enum kvmx_exit_stat {
@@ -127,6 +130,10 @@ struct kvmx_pt_cache {
  * @identity_map_addr: KVM_SET_IDENTITY_MAP_ADDR value (accepted)
  * @manual_dirty_log: KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 flags in force
  * @clock_offset: KVM_SET_CLOCK: guest clock minus host boot-time clock, ns
+ * @coalesced_ring: the coalesced MMIO ring page
+ * @coalesced_lock: protects @coalesced_zones and ring insertion
+ * @coalesced_zones: registered coalesced MMIO/PIO zones
+ * @nr_coalesced_zones: how many
  * @debugfs: the VM's debugfs directory
  * @id: serial number, for debugfs names
  * @arch: backend private state
@@ -150,6 +157,10 @@ struct kvmx_vm {
 	u64 identity_map_addr;
 	u64 manual_dirty_log;
 	s64 clock_offset;
+	struct kvm_coalesced_mmio_ring *coalesced_ring;
+	spinlock_t coalesced_lock;	/* zones, ring insertion */
+	struct list_head coalesced_zones;
+	unsigned int nr_coalesced_zones;
 	struct dentry *debugfs;
 	unsigned int id;
 	void *arch;
@@ -174,6 +185,8 @@ enum kvmx_pending_user {
  * @gpa: guest physical address of the string buffer (first element)
  * @down: RFLAGS.DF set: the buffer runs downward from @gpa
  * @next_rip: RIP after the instruction
+ * @rip: RIP of the instruction; if userspace moves RIP before the next
+ *	KVM_RUN, the access is dropped instead of completed (as upstream)
  */
 struct kvmx_pio_state {
 	u8 size;
@@ -185,6 +198,7 @@ struct kvmx_pio_state {
 	u64 gpa;
 	bool down;
 	u64 next_rip;
+	u64 rip;
 };
 
 /**
@@ -378,6 +392,16 @@ int kvmx_ioeventfd(struct kvmx_vm *vm, struct kvm_ioeventfd *args);
 bool kvmx_ioeventfd_write(struct kvmx_vm *vm, bool pio, u64 addr,
 			  unsigned int len, u64 val);
 void kvmx_ioeventfd_release_all(struct kvmx_vm *vm);
+
+/* core/coalesced_mmio.c */
+int kvmx_coalesced_init(struct kvmx_vm *vm);
+void kvmx_coalesced_destroy(struct kvmx_vm *vm);
+int kvmx_coalesced_register(struct kvmx_vm *vm,
+			    const struct kvm_coalesced_mmio_zone *zone);
+int kvmx_coalesced_unregister(struct kvmx_vm *vm,
+			      const struct kvm_coalesced_mmio_zone *zone);
+bool kvmx_coalesced_write(struct kvmx_vm *vm, bool pio, u64 addr,
+			  unsigned int len, u64 val);
 
 /* core/debugfs.c */
 void kvmx_debugfs_vm_add(struct kvmx_vm *vm);

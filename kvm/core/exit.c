@@ -218,6 +218,12 @@ int kvmx_handle_pio(struct kvmx_vcpu *vcpu, u16 port, u8 size, bool in,
 		vcpu->rip = next_rip;
 		return KVMX_EXIT_CONTINUE;
 	}
+	if (!in && !string &&
+	    kvmx_coalesced_write(vcpu->vm, true, port, size,
+				 vcpu->regs[KVMX_RAX])) {
+		vcpu->rip = next_rip;
+		return KVMX_EXIT_CONTINUE;
+	}
 
 	p->size = size;
 	p->in = in;
@@ -225,6 +231,7 @@ int kvmx_handle_pio(struct kvmx_vcpu *vcpu, u16 port, u8 size, bool in,
 	p->rep = rep;
 	p->addr_bytes = addr_bytes;
 	p->next_rip = next_rip;
+	p->rip = vcpu->rip;
 	p->count = 1;
 
 	run->exit_reason = KVM_EXIT_IO;
@@ -284,6 +291,10 @@ int kvmx_complete_user_exit(struct kvmx_vcpu *vcpu)
 	enum kvmx_pending_user what = vcpu->pending_user;
 
 	vcpu->pending_user = KVMX_USER_NONE;
+	/* KVM_SET_REGS moved the vCPU elsewhere: forget the port access. */
+	if ((what == KVMX_USER_PIO || what == KVMX_USER_PIO_STRING) &&
+	    vcpu->rip != vcpu->pio.rip)
+		return KVMX_EXIT_CONTINUE;
 	switch (what) {
 	case KVMX_USER_PIO:
 		return kvmx_complete_pio(vcpu);

@@ -48,7 +48,10 @@ long kvmx_dev_check_extension(unsigned long ext)
 	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_GET_TSC_KHZ:
 	case KVM_CAP_SET_GUEST_DEBUG:
+	case KVM_CAP_COALESCED_PIO:
 		return 1;
+	case KVM_CAP_COALESCED_MMIO:
+		return KVM_COALESCED_MMIO_PAGE_OFFSET;
 	case KVM_CAP_SET_GUEST_DEBUG2:
 		return KVMX_GUESTDBG_SUPPORTED;
 	case KVM_CAP_XSAVE:

@@ -201,6 +201,9 @@ static int kvmx_mmio_access(struct kvmx_vcpu *vcpu, struct kvmx_emu_regs *r,
 					 m->acc.data)) {
 			vcpu->stats[KVMX_STAT_IOEVENTFD]++;
 			to_user = false;
+		} else if (kvmx_coalesced_write(vcpu->vm, false, m->acc.gpa,
+						m->acc.size, m->acc.data)) {
+			to_user = false;
 		} else {
 			run->exit_reason = KVM_EXIT_MMIO;
 			run->mmio.phys_addr = m->acc.gpa;

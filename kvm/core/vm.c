@@ -38,6 +38,7 @@ static void kvmx_vm_destroy(struct kref *kref)
 		kfree(vcpu);
 	}
 	kvmx_ioeventfd_release_all(vm);
+	kvmx_coalesced_destroy(vm);
 	kvmx_ops->vm_destroy(vm);
 	kvmx_mmu_notifier_unregister(vm);
 	kvmx_mmu_destroy(vm);
@@ -318,6 +319,16 @@ static long kvmx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		mutex_unlock(&vm->slots_lock);
 		return r;
 	}
+	case KVM_REGISTER_COALESCED_MMIO:
+	case KVM_UNREGISTER_COALESCED_MMIO: {
+		struct kvm_coalesced_mmio_zone zone;
+
+		if (copy_from_user(&zone, argp, sizeof(zone)))
+			return -EFAULT;
+		if (ioctl == KVM_REGISTER_COALESCED_MMIO)
+			return kvmx_coalesced_register(vm, &zone);
+		return kvmx_coalesced_unregister(vm, &zone);
+	}
 	case KVM_GET_CLOCK:
 	case KVM_SET_CLOCK:
 		return kvmx_vm_clock_ioctl(vm, ioctl, argp);
@@ -375,9 +386,12 @@ int kvmx_vm_create_fd(void)
 	r = kvmx_mmu_init(vm);
 	if (r)
 		goto err_mm;
-	r = kvmx_ops->vm_init(vm);
+	r = kvmx_coalesced_init(vm);
 	if (r)
 		goto err_mmu;
+	r = kvmx_ops->vm_init(vm);
+	if (r)
+		goto err_coalesced;
 	r = kvmx_mmu_notifier_register(vm);
 	if (r)
 		goto err_arch;
@@ -393,6 +407,8 @@ err_notifier:
 	kvmx_mmu_notifier_unregister(vm);
 err_arch:
 	kvmx_ops->vm_destroy(vm);
+err_coalesced:
+	kvmx_coalesced_destroy(vm);
 err_mmu:
 	kvmx_mmu_destroy(vm);
 err_mm:
