@@ -297,7 +297,13 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 			continue;
 		}
 
-		iov_iter_init(&msg.msg_iter, ITER_DEST, vq->iov, b.nsegs, want);
+		/* One segment: the cheaper single-buffer iterator. */
+		if (b.nsegs == 1)
+			iov_iter_ubuf(&msg.msg_iter, ITER_DEST, vq->iov[0].iov_base,
+				      min_t(u64, want, vq->iov[0].iov_len));
+		else
+			iov_iter_init(&msg.msg_iter, ITER_DEST, vq->iov,
+				      b.nsegs, want);
 		if (n->vhost_hlen)
 			iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
 		msg.msg_control = kvmx_rx_take(vq);

@@ -211,8 +211,13 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 			kvmx_vq_fail(vq, KVMX_VRING_EMPTY_TX);
 			break;
 		}
-		iov_iter_init(&msg.msg_iter, ITER_SOURCE, vq->iov, c.nout,
-			      c.out_bytes);
+		/* One segment: the cheaper single-buffer iterator. */
+		if (c.nout == 1)
+			iov_iter_ubuf(&msg.msg_iter, ITER_SOURCE,
+				      vq->iov[0].iov_base, c.out_bytes);
+		else
+			iov_iter_init(&msg.msg_iter, ITER_SOURCE, vq->iov,
+				      c.nout, c.out_bytes);
 		iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
 		len = iov_iter_count(&msg.msg_iter);
 

@@ -234,15 +234,29 @@ static int kvmx_vring_add_buffer(const struct kvmx_vring_walk *w,
 				 struct kvmx_vring_chain *c)
 {
 	bool writable = d->flags & KVMX_VRING_F_WRITE;
+	const struct kvmx_vring_region *r;
+	u32 slot = c->nout + c->nin;
 	int n;
 
 	if (!writable && c->nin) {
 		c->fault = KVMX_VRING_OUT_AFTER_IN;
 		return -EINVAL;
 	}
-	n = kvmx_vring_translate(w->mem, d->addr, d->len, c);
-	if (n < 0)
-		return n;
+	/* The common case: the whole buffer inside one region. */
+	r = kvmx_vring_mem_find(w->mem, d->addr);
+	if (r && d->len && d->len <= r->size - (d->addr - r->gpa) &&
+	    slot < c->max_segs) {
+		c->iov[slot].iov_base = (void __user *)(unsigned long)
+					(r->uva + (d->addr - r->gpa));
+		c->iov[slot].iov_len = d->len;
+		if (c->gpa)
+			c->gpa[slot] = d->addr;
+		n = 1;
+	} else {
+		n = kvmx_vring_translate(w->mem, d->addr, d->len, c);
+		if (n < 0)
+			return n;
+	}
 	if (writable) {
 		c->nin += n;
 		c->in_bytes += d->len;
