@@ -14,11 +14,18 @@
  * in the tap first and only the device's draining of it is timed.  Not a
  * test: no pass/fail.
  *
- * usage: vhost_net_bench [frames]   (default 20000 per measurement)
+ * usage: vhost_net_bench [frames [rows]]
+ *   frames: per measurement (default 20000)
+ *   rows:   run only rows whose name (tx64off, rxq1500off...) occurs in
+ *           this string (default: all)
+ * env: VHOST_BENCH_SIZE0/VHOST_BENCH_SIZE1 replace the frame sizes 64 and
+ *      1500; VHOST_BENCH_STATS=1 prints the driver's context switches and
+ *      our debugfs counters after each run.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "kvmx_test.h"
 #include "../../selftests/vhost/vnet_driver.h"
@@ -252,6 +259,7 @@ enum mode { TX, RX, RX_DRAIN };
 static double measure(const char *path, const char *module, bool zc,
 		      enum mode mode, size_t len, unsigned int frames)
 {
+	struct rusage ru0, ru1;
 	struct vnet v;
 	double r;
 
@@ -266,21 +274,44 @@ static double measure(const char *path, const char *module, bool zc,
 		vnet_close(&v);
 		return -1;
 	}
+	getrusage(RUSAGE_SELF, &ru0);
 	r = mode == TX ? run_tx(&v, frames, len) :
 	    mode == RX ? run_rx(&v, frames, len) :
 			 run_rx_drain(&v, frames, len);
+	getrusage(RUSAGE_SELF, &ru1);
+	if (getenv("VHOST_BENCH_STATS")) {
+		printf("# %s: driver switches voluntary %ld involuntary %ld\n",
+		       module, ru1.ru_nvcsw - ru0.ru_nvcsw,
+		       ru1.ru_nivcsw - ru0.ru_nivcsw);
+		if (strcmp(module, "vhost_net")) {
+			fflush(stdout);
+			if (system("for f in /sys/kernel/debug/kvmx_vhost_net/*/*; "
+				   "do echo \"# $f\"; grep -v ' 0$' $f | "
+				   "sed 's/^/#   /'; done"))
+				printf("# (no debugfs counters)\n");
+		}
+	}
 	vnet_close(&v);
 	return r;
 }
 
 int main(int argc, char **argv)
 {
-	static const size_t sizes[] = { 64, 1500 };
+	static size_t sizes[] = { 64, 1500 };
 	unsigned int frames = argc > 1 ? atoi(argv[1]) : 20000;
+	const char *rows = argc > 2 && strcmp(argv[2], "all") ? argv[2] : NULL;
 	unsigned int s;
 	static const char * const names[] = { "tx", "rx", "rxq" };
 	int dir, zc;
 
+	for (s = 0; s < 2; s++) {
+		const char *e = getenv(s ? "VHOST_BENCH_SIZE1" :
+				       "VHOST_BENCH_SIZE0");
+		int v = e ? atoi(e) : 0;
+
+		if (v >= 64 && v <= VNET_MAX_FRAME)
+			sizes[s] = v;
+	}
 	if (kvmx_modprobe("kvmx_vhost_net", NULL) ||
 	    kvmx_modprobe("vhost_net", NULL)) {
 		fprintf(stderr, "cannot load vhost modules\n");
@@ -294,9 +325,14 @@ int main(int argc, char **argv)
 		for (s = 0; s < 2; s++) {
 			for (zc = 0; zc < 2; zc++) {
 				double up, ours;
+				char row[32];
 
 				if (dir != TX && zc)
 					continue;	/* zero-copy is TX only */
+				snprintf(row, sizeof(row), "%s%zu%s", names[dir],
+					 sizes[s], zc ? "on" : "off");
+				if (rows && !strstr(rows, row))
+					continue;
 				up = measure("/dev/vhost-net", "vhost_net",
 					     zc, dir, sizes[s], frames);
 				ours = measure("/dev/kvmx-vhost-net",
