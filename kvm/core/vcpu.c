@@ -22,6 +22,9 @@
 #include "../kvmx.h"
 
 #define KVMX_RFLAGS_IF	BIT(9)
+#define KVMX_DB_VECTOR	1
+#define KVMX_DR6_INIT	0xffff0ff0ULL
+#define KVMX_DR6_BS	BIT_ULL(14)
 
 /**
  * kvmx_queue_exception() - queue an exception for the next guest entry
@@ -85,6 +88,30 @@ static void kvmx_inject_events(struct kvmx_vcpu *vcpu)
 		kvmx_ops->enable_irq_window(vcpu);
 }
 
+/*
+ * KVM_GUESTDBG_SINGLESTEP and an instruction the kernel completed itself
+ * (the guest never ran it, so no #DB came): report the step here.
+ */
+static int kvmx_singlestep_done(struct kvmx_vcpu *vcpu)
+{
+	struct kvm_debug_exit_arch *d = &vcpu->run->debug.arch;
+	struct kvm_sregs s;
+
+	memset(&s, 0, sizeof(s));
+	kvmx_ops->get_sregs(vcpu, &s);
+	vcpu->run->exit_reason = KVM_EXIT_DEBUG;
+	d->exception = KVMX_DB_VECTOR;
+	d->pc = s.cs.base + vcpu->rip;
+	d->dr6 = KVMX_DR6_INIT | KVMX_DR6_BS;
+	d->dr7 = kvmx_ops->get_dr(vcpu, 7);
+	return KVMX_EXIT_USER;
+}
+
+static bool kvmx_stepping(struct kvmx_vcpu *vcpu)
+{
+	return unlikely(vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP);
+}
+
 static void kvmx_post_run_save(struct kvmx_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -98,6 +125,7 @@ static void kvmx_post_run_save(struct kvmx_vcpu *vcpu)
 static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
+	u64 exit_rip;
 	int r;
 
 	run->flags = 0;
@@ -108,9 +136,15 @@ static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 	kvmx_ops->set_cr8(vcpu, run->cr8);
 
 	if (vcpu->pending_user != KVMX_USER_NONE) {
+		u64 rip = vcpu->rip;
+
 		r = kvmx_complete_user_exit(vcpu);
 		if (r <= 0)
 			goto out;
+		if (kvmx_stepping(vcpu) && vcpu->rip != rip) {
+			r = kvmx_singlestep_done(vcpu);
+			goto out;
+		}
 	}
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = KVM_EXIT_INTR;
@@ -130,9 +164,14 @@ static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 		r = kvmx_ops->run(vcpu);
 		if (!r)
 			continue;
+		exit_rip = vcpu->rip;
 		r = kvmx_ops->handle_exit(vcpu);
 		if (r <= 0)
 			break;
+		if (kvmx_stepping(vcpu) && vcpu->rip != exit_rip) {
+			r = kvmx_singlestep_done(vcpu);
+			break;
+		}
 		if (run->request_interrupt_window &&
 		    kvmx_ready_for_interrupt(vcpu)) {
 			run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;

@@ -84,6 +84,37 @@ TEST_F(guest_debug, single_step)
 	EXPECT_EQ(0, regs.rflags & 0x100);
 }
 
+/* CPUID and OUT are completed by the hypervisor, not run by the guest. */
+KVMT_GUEST_CODE(emulated, ".code64",
+	"xorl %eax, %eax\n\t"		/* +0, 2 bytes */
+	"cpuid\n\t"			/* +2, 2 bytes */
+	"outb %al, $0x10\n\t"		/* +4, 2 bytes */
+	"nop\n\t"			/* +6 */
+	"hlt");
+
+TEST_F(guest_debug, single_step_over_emulated_instructions)
+{
+	struct kvm_run *run = self->vcpu->run;
+
+	ASSERT_EQ(0, kvmt_set_supported_cpuid(self->vcpu));
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(emulated)));
+	ASSERT_EQ(0, set_debug(self->vcpu, KVM_GUESTDBG_ENABLE |
+					   KVM_GUESTDBG_SINGLESTEP));
+	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_DEBUG);
+	EXPECT_EQ(KVMT_CODE_GPA + 2, run->debug.arch.pc);
+	/* CPUID: one step, though the guest never executed it. */
+	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_DEBUG);
+	EXPECT_EQ(1, run->debug.arch.exception);
+	EXPECT_EQ(KVMT_CODE_GPA + 4, run->debug.arch.pc);
+	/* OUT: the I/O exit, then its step when it completes. */
+	KVMT_RUN_EXPECT_IO(self->vcpu, 0x10, KVM_EXIT_IO_OUT, 1);
+	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_DEBUG);
+	EXPECT_EQ(KVMT_CODE_GPA + 6, run->debug.arch.pc);
+	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_DEBUG);
+	EXPECT_EQ(KVMT_CODE_GPA + 7, run->debug.arch.pc);
+}
+
 TEST_F(guest_debug, software_breakpoint)
 {
 	struct kvm_run *run = self->vcpu->run;
@@ -108,6 +139,40 @@ TEST_F(guest_debug, software_breakpoint)
 	regs.rip++;
 	ASSERT_EQ(0, kvmt_set_regs(self->vcpu, &regs));
 	KVMT_RUN_EXPECT_IO(self->vcpu, 0x10, KVM_EXIT_IO_OUT, 1);
+}
+
+TEST_F(guest_debug, int3_is_the_guests_without_sw_bp)
+{
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(bp)));
+	kvmt_set_idt_gate(self->vcpu, KVMT_MODE_LONG64, 3,
+			  kvmt_guest_addr(kvmt_guest_bp_start,
+					  kvmt_bp_handler));
+	/* Enabled and disabled again: no intercept left behind. */
+	ASSERT_EQ(0, set_debug(self->vcpu, KVM_GUESTDBG_ENABLE |
+					   KVM_GUESTDBG_USE_SW_BP));
+	ASSERT_EQ(0, set_debug(self->vcpu, KVM_GUESTDBG_USE_SW_BP));
+	KVMT_RUN_EXPECT_IO(self->vcpu, 0x13, KVM_EXIT_IO_OUT, 1);
+}
+
+TEST_F(guest_debug, inject_db)
+{
+	struct kvm_regs regs;
+
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(bp)));
+	kvmt_set_idt_gate(self->vcpu, KVMT_MODE_LONG64, 1,
+			  kvmt_guest_addr(kvmt_guest_bp_start,
+					  kvmt_bp_handler));
+	/* Start at the OUT: the only #DB is the injected one. */
+	ASSERT_EQ(0, kvmt_get_regs(self->vcpu, &regs));
+	regs.rip = KVMT_CODE_GPA + 2;
+	ASSERT_EQ(0, kvmt_set_regs(self->vcpu, &regs));
+	ASSERT_EQ(0, set_debug(self->vcpu, KVM_GUESTDBG_INJECT_DB));
+	KVMT_RUN_EXPECT_IO(self->vcpu, 0x13, KVM_EXIT_IO_OUT, 1);
+	/* A second injection while one is queued is refused. */
+	ASSERT_EQ(0, set_debug(self->vcpu, KVM_GUESTDBG_INJECT_DB));
+	EXPECT_EQ(-EBUSY, set_debug(self->vcpu, KVM_GUESTDBG_INJECT_BP));
 }
 
 TEST_HARNESS_MAIN

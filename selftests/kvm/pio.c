@@ -291,4 +291,44 @@ TEST_F(pio, many_exits)
 	KVMT_RUN_EXPECT(self->vcpu, KVM_EXIT_HLT);
 }
 
+/* OUT 0x10, IN 0x11, OUT 0x12, OUT 0x13. */
+KVMT_GUEST_CODE(pio_moved, ".code64",
+	"outb %al, $0x10\n\t"		/* +0 */
+	"inb $0x11, %al\n\t"		/* +2 */
+	"outb %al, $0x12\n\t"		/* +4 */
+	"outb %al, $0x13\n\t"		/* +6 */
+	"hlt");
+
+/*
+ * After a port exit, KVM_SET_REGS to another RIP: the next KVM_RUN starts
+ * there instead of completing the old instruction (no RIP advance, no IN
+ * data written).
+ */
+TEST_F(pio, rip_moved_after_exit_drops_the_access)
+{
+	struct kvm_regs regs;
+
+	ASSERT_EQ(0, kvmt_setup(self->vcpu, KVMT_MODE_LONG64,
+				KVMT_CODE(pio_moved)));
+	KVMT_RUN_EXPECT_IO(self->vcpu, 0x10, KVM_EXIT_IO_OUT, 1);
+	ASSERT_EQ(0, kvmt_get_regs(self->vcpu, &regs));
+	regs.rip = KVMT_CODE_GPA + 4;
+	ASSERT_EQ(0, kvmt_set_regs(self->vcpu, &regs));
+	KVMT_RUN_EXPECT_IO(self->vcpu, 0x12, KVM_EXIT_IO_OUT, 1);
+
+	/* An IN left behind: its data never reaches RAX. */
+	ASSERT_EQ(0, kvmt_get_regs(self->vcpu, &regs));
+	regs.rip = KVMT_CODE_GPA + 2;
+	regs.rax = 0x77;
+	ASSERT_EQ(0, kvmt_set_regs(self->vcpu, &regs));
+	KVMT_RUN_EXPECT_IO(self->vcpu, 0x11, KVM_EXIT_IO_IN, 1);
+	*(uint8_t *)kvmt_io_data(self->vcpu) = 0x55;
+	ASSERT_EQ(0, kvmt_get_regs(self->vcpu, &regs));
+	regs.rip = KVMT_CODE_GPA + 6;
+	ASSERT_EQ(0, kvmt_set_regs(self->vcpu, &regs));
+	KVMT_RUN_EXPECT_IO(self->vcpu, 0x13, KVM_EXIT_IO_OUT, 1);
+	ASSERT_EQ(0, kvmt_get_regs(self->vcpu, &regs));
+	EXPECT_EQ(0x77, regs.rax & 0xff);
+}
+
 TEST_HARNESS_MAIN
