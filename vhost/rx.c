@@ -29,16 +29,17 @@ struct kvmx_rx_bufs {
 
 /*
  * Collect chains until @want bytes fit.  Heads go to vq->heads from index
- * vq->nheads on (not yet counted), segments to vq->iov.  Return 1 if
+ * vq->nheads on (not yet counted), segments to vq->iov; @c is scratch
+ * (one per handler run: a stack struct per frame costs its zeroing).
+ * Return 1 if
  * enough (or truncated), 0 if the ring ran dry (everything given back),
  * negative on a ring fault.
  */
 static int kvmx_rx_gather(struct kvmx_vq *vq, u64 want, bool mergeable,
-			  struct kvmx_rx_bufs *b)
+			  struct kvmx_rx_bufs *b, struct kvmx_vring_chain *c)
 {
 	struct kvmx_used *heads = vq->heads + vq->nheads;
 	u32 max_heads = vq->num - vq->nheads;
-	struct kvmx_vring_chain c;
 	int r;
 
 	b->nheads = 0;
@@ -55,7 +56,7 @@ static int kvmx_rx_gather(struct kvmx_vq *vq, u64 want, bool mergeable,
 			kvmx_vq_discard(vq, b->nheads);
 			return -EAGAIN;
 		}
-		r = kvmx_vq_fetch(vq, &c, vq->iov + b->nsegs,
+		r = kvmx_vq_fetch(vq, c, vq->iov + b->nsegs,
 				  vq->iov_gpa + b->nsegs,
 				  KVMX_MAX_SEGS - b->nsegs);
 		if (r <= 0) {
@@ -63,15 +64,15 @@ static int kvmx_rx_gather(struct kvmx_vq *vq, u64 want, bool mergeable,
 				kvmx_vq_discard(vq, b->nheads);
 			return r;
 		}
-		if (c.nout) {
+		if (c->nout) {
 			kvmx_vq_fail(vq, KVMX_VRING_DIRECTION);
 			return -EINVAL;
 		}
-		heads[b->nheads].id = c.head;
-		heads[b->nheads].len = min_t(u64, c.in_bytes, want);
+		heads[b->nheads].id = c->head;
+		heads[b->nheads].len = min_t(u64, c->in_bytes, want);
 		want -= heads[b->nheads].len;
 		b->nheads++;
-		b->nsegs += c.nin;
+		b->nsegs += c->nin;
 		if (!mergeable)
 			break;
 	}
@@ -244,6 +245,8 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 	u64 bytes = 0;
 	u32 pkts = 0;
 	bool rearm = false;
+	struct kvmx_vring_chain c;
+	struct msghdr msg = { };
 	int r;
 
 	mutex_lock(&vq->mutex);
@@ -255,7 +258,6 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 	kvmx_vq_disable_notify(vq);
 
 	for (;;) {
-		struct msghdr msg = { };
 		u64 sock_len, want;
 		int len, err;
 
@@ -274,7 +276,7 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 		sock_len = (u64)len + n->sock_hlen;
 		want = sock_len + n->vhost_hlen;
 
-		r = kvmx_rx_gather(vq, want, mergeable, &b);
+		r = kvmx_rx_gather(vq, want, mergeable, &b, &c);
 		if (r == -EAGAIN) {
 			if (kvmx_vq_flush_used(vq))
 				break;
@@ -306,6 +308,9 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 				      b.nsegs, want);
 		if (n->vhost_hlen)
 			iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
+		/* recvmsg() may set these; nothing else in msg changes. */
+		msg.msg_flags = 0;
+		msg.msg_namelen = 0;
 		msg.msg_control = kvmx_rx_take(vq);
 		err = sock->ops->recvmsg(sock, &msg, sock_len,
 					 MSG_DONTWAIT | MSG_TRUNC);
@@ -320,7 +325,8 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 			kvmx_vq_fail(vq, KVMX_VRING_FAULT);
 			break;
 		}
-		if (kvmx_log_iov(vq, vq->iov, vq->iov_gpa, b.nsegs, want)) {
+		if (unlikely(n->log_base) &&
+		    kvmx_log_iov(vq, vq->iov, vq->iov_gpa, b.nsegs, want)) {
 			kvmx_vq_fail(vq, KVMX_VRING_FAULT);
 			break;
 		}

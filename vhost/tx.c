@@ -156,6 +156,7 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 {
 	struct kvmx_vq *vq = &n->vqs[KVMX_VQ_TX];
 	struct kvmx_vring_chain c;
+	struct msghdr msg = { };
 	struct socket *sock;
 	u64 bytes = 0;
 	u32 pkts = 0;
@@ -176,7 +177,6 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 
 	for (;;) {
 		struct tun_msg_ctl ctl;
-		struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 		struct kvmx_zc_slot *slot = NULL;
 		bool use_zc;
 		size_t len;
@@ -220,6 +220,10 @@ void kvmx_tx_run(struct kvmx_vhost_net *n)
 				      c.nout, c.out_bytes);
 		iov_iter_advance(&msg.msg_iter, n->vhost_hlen);
 		len = iov_iter_count(&msg.msg_iter);
+		/* The one msghdr serves every frame: reset what may change. */
+		msg.msg_flags = MSG_DONTWAIT;
+		msg.msg_control = NULL;
+		msg.msg_controllen = 0;
 
 		use_zc = zc && len >= KVMX_ZC_MIN_LEN &&
 			atomic_read(&n->zc_inflight) - 1 <
