@@ -250,6 +250,8 @@ struct kvmx_msrs {
  * @sigset: KVM_SET_SIGNAL_MASK: signals blocked during KVM_RUN
  * @sigset_active: @sigset applies
  * @guest_debug: KVM_SET_GUEST_DEBUG control (0 when not enabled)
+ * @dbg_db: the debugger's DR0-DR3 (KVM_GUESTDBG_USE_HW_BP)
+ * @dbg_dr7: the debugger's DR7 (KVM_GUESTDBG_USE_HW_BP)
  * @guest_fpu: guest FPU/XSAVE state, swapped in for KVM_RUN
  * @cpuid: KVM_SET_CPUID2 table
  * @cpuid_nent: entries in it
@@ -285,6 +287,8 @@ struct kvmx_vcpu {
 	sigset_t sigset;
 	bool sigset_active;
 	u32 guest_debug;
+	u64 dbg_db[4];
+	u64 dbg_dr7;
 	struct fpu_guest guest_fpu;
 	struct kvm_cpuid_entry2 *cpuid;
 	int cpuid_nent;
@@ -331,8 +335,10 @@ int kvmx_vm_enable_cap(struct kvmx_vm *vm, const struct kvm_enable_cap *cap);
 #define KVMX_GUESTDBG_SUPPORTED	(KVM_GUESTDBG_ENABLE | \
 				 KVM_GUESTDBG_SINGLESTEP | \
 				 KVM_GUESTDBG_USE_SW_BP | \
+				 KVM_GUESTDBG_USE_HW_BP | \
 				 KVM_GUESTDBG_INJECT_DB | \
-				 KVM_GUESTDBG_INJECT_BP)
+				 KVM_GUESTDBG_INJECT_BP | \
+				 KVM_GUESTDBG_BLOCKIRQ)
 long kvmx_vcpu_state_ioctl(struct kvmx_vcpu *vcpu, unsigned int ioctl,
 			   void __user *argp);
 long kvmx_vm_clock_ioctl(struct kvmx_vm *vm, unsigned int ioctl,

@@ -77,7 +77,12 @@ static void kvmx_inject_events(struct kvmx_vcpu *vcpu)
 					   vcpu->exc_has_error,
 					   vcpu->exc_error);
 		vcpu->exc = false;
-	} else if (vcpu->nmi_pending && kvmx_ops->nmi_allowed(vcpu)) {
+	} else if (vcpu->nmi_pending && kvmx_ops->nmi_allowed(vcpu) &&
+		   !(vcpu->guest_debug & KVM_GUESTDBG_BLOCKIRQ)) {
+		/*
+		 * BLOCKIRQ holds NMIs back.  A KVM_INTERRUPT vector is the
+		 * VMM's own injection and goes in regardless, as upstream.
+		 */
 		kvmx_ops->inject_nmi(vcpu);
 		vcpu->nmi_pending = false;
 	} else if (vcpu->irq_pending && kvmx_ops->interrupt_allowed(vcpu)) {

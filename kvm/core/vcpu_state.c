@@ -243,6 +243,13 @@ static int kvmx_set_guest_debug(struct kvmx_vcpu *vcpu, void __user *argp)
 		kvmx_queue_exception(vcpu, dbg.control & KVM_GUESTDBG_INJECT_DB ?
 				     KVMX_DB_VECTOR : KVMX_BP_VECTOR, false, 0);
 	}
+	if (dbg.control & KVM_GUESTDBG_USE_HW_BP) {
+		/* DR6/DR7 are 32-bit registers, as in KVM_SET_DEBUGREGS. */
+		if (dbg.arch.debugreg[7] >> 32)
+			return -EINVAL;
+		memcpy(vcpu->dbg_db, dbg.arch.debugreg, sizeof(vcpu->dbg_db));
+		vcpu->dbg_dr7 = dbg.arch.debugreg[7];
+	}
 	vcpu->guest_debug = dbg.control & KVM_GUESTDBG_ENABLE ?
 			    dbg.control & ~(KVM_GUESTDBG_INJECT_DB |
 					    KVM_GUESTDBG_INJECT_BP) : 0;

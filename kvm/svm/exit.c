@@ -106,8 +106,8 @@ int kvmx_svm_handle_exit(struct kvmx_vcpu *vcpu)
 		vcpu->stats[KVMX_STAT_IRET]++;
 		kvmx_svm_set_nmi_mask(vcpu, false);
 		return KVMX_EXIT_CONTINUE;
-	case SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR3:
-	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR3:
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7:
+	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7:
 		return kvmx_svm_dr_access(vcpu);
 	case SVM_EXIT_EXCP_BASE + 1:
 		return kvmx_svm_debug_exit(vcpu, 1);

@@ -102,8 +102,10 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 	vmcb->save.rflags = vcpu->rflags;
 	if (unlikely(vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP))
 		vmcb->save.rflags |= X86_EFLAGS_TF;
-	if (svm->dr_guest)
-		kvmx_svm_load_guest_drs(vcpu);
+	if (unlikely(svm->hw_bp))
+		kvmx_svm_load_drs(vcpu->dbg_db);
+	else if (svm->dr_guest)
+		kvmx_svm_load_drs(vcpu->db);
 
 	kvmx_clgi();
 	has_xsave = boot_cpu_has(X86_FEATURE_XSAVE);
@@ -131,7 +133,7 @@ int kvmx_svm_run(struct kvmx_vcpu *vcpu)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 		}
 	}
-	if (svm->dr_guest)
+	if (svm->dr_guest && !svm->hw_bp)
 		kvmx_svm_save_guest_drs(vcpu);
 	kvmx_stgi();
 	/* #VMEXIT disables all breakpoints; give the host its own back. */

@@ -40,6 +40,10 @@ struct kvmx_svm_cpu {
  * @nmi_masked: an injected NMI's handler has not executed IRET yet
  * @dr_guest: the guest uses DR0-DR3: they are loaded and saved around
  *	each entry instead of intercepted
+ * @hw_bp: the debugger's breakpoints are in DR0-3/DR7 (USE_HW_BP); the
+ *	guest's own DR accesses are intercepted and emulated on shadows
+ * @guest_dr6: the guest's DR6 while @hw_bp
+ * @guest_dr7: the guest's DR7 while @hw_bp
  */
 struct kvmx_svm_vcpu {
 	struct kvmx_vcpu *vcpu;
@@ -52,6 +56,9 @@ struct kvmx_svm_vcpu {
 	bool flush_pending;
 	bool nmi_masked;
 	bool dr_guest;
+	bool hw_bp;
+	u64 guest_dr6;
+	u64 guest_dr7;
 };
 
 /* Optional SVM features (CPUID 0x8000000A EDX). */
@@ -113,7 +120,7 @@ void kvmx_svm_complete_interrupts(struct kvmx_svm_vcpu *svm);
 /* debug.c */
 void kvmx_svm_dr_intercepts_on(struct kvmx_svm_vcpu *svm);
 int kvmx_svm_dr_access(struct kvmx_vcpu *vcpu);
-void kvmx_svm_load_guest_drs(struct kvmx_vcpu *vcpu);
+void kvmx_svm_load_drs(const u64 *db);
 void kvmx_svm_save_guest_drs(struct kvmx_vcpu *vcpu);
 u64 kvmx_svm_get_dr(struct kvmx_vcpu *vcpu, int n);
 void kvmx_svm_set_dr(struct kvmx_vcpu *vcpu, int n, u64 val);
