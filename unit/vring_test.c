@@ -292,6 +292,24 @@ TEST_F(vr, chain_total_overflow)
 	free(big);
 }
 
+TEST_F(vr, region_of_whole_range_only)
+{
+	const struct kvmx_vring_mem *m = self->g.table;
+
+	/* Inside the first region, up to its last byte. */
+	EXPECT_EQ(&m->regions[0], kvmx_vring_region_of(m, GPA0, 64));
+	EXPECT_EQ(&m->regions[0],
+		  kvmx_vring_region_of(m, GPA0 + MEMSZ / 2 - 8, 8));
+	/* Crossing into the second region: needs splitting. */
+	EXPECT_EQ(NULL, kvmx_vring_region_of(m, GPA0 + MEMSZ / 2 - 8, 9));
+	EXPECT_EQ(&m->regions[1],
+		  kvmx_vring_region_of(m, GPA0 + MEMSZ / 2, MEMSZ / 2));
+	/* Past the end, before the start, or wrapping. */
+	EXPECT_EQ(NULL, kvmx_vring_region_of(m, GPA0 + MEMSZ - 1, 2));
+	EXPECT_EQ(NULL, kvmx_vring_region_of(m, GPA0 - 1, 1));
+	EXPECT_EQ(NULL, kvmx_vring_region_of(m, GPA0 + 16, ~0ULL));
+}
+
 TEST(mem_check)
 {
 	struct kvmx_vring_region r = { 0, 4096, 0x10000 };

@@ -145,6 +145,70 @@ static int kvmx_vq_read_avail_idx(struct kvmx_vq *vq, u16 *idx)
 	return 0;
 }
 
+/*
+ * The chain nearly every driver posts: one descriptor, neither NEXT nor
+ * INDIRECT, its buffer inside one memory region.  Checked and filled in
+ * place; anything else (or a fault) returns false and the full walk
+ * starts over, so its verdicts are the only ones.
+ */
+static bool kvmx_vq_fetch_one(struct kvmx_vq *vq,
+			      const struct kvmx_vring_mem *mem, u16 head,
+			      struct kvmx_vring_chain *c, struct iovec *iov,
+			      u64 *gpa, u32 max_segs)
+{
+	const struct kvmx_vring_desc_le __user *p =
+		(const struct kvmx_vring_desc_le __user *)(unsigned long)
+		(vq->desc_uva + (u64)head * KVMX_VRING_DESC_SIZE);
+	const struct kvmx_vring_region *r;
+	__le64 raw_addr;
+	__le32 raw_len;
+	__le16 raw_flags;
+	u64 addr;
+	u32 len;
+	u16 flags;
+
+	if (!max_segs || !user_access_begin(p, sizeof(*p)))
+		return false;
+	unsafe_get_user(raw_addr, &p->addr, efault);
+	unsafe_get_user(raw_len, &p->len, efault);
+	unsafe_get_user(raw_flags, &p->flags, efault);
+	user_access_end();
+	addr = le64_to_cpu(raw_addr);
+	len = le32_to_cpu(raw_len);
+	flags = le16_to_cpu(raw_flags);
+	if ((flags & (KVMX_VRING_F_NEXT | KVMX_VRING_F_INDIRECT)) || !len ||
+	    len > 0x7fffffffU)
+		return false;
+	r = kvmx_vring_region_of(mem, addr, len);
+	if (!r)
+		return false;
+	iov[0].iov_base = (void __user *)(unsigned long)
+			  (r->uva + (addr - r->gpa));
+	iov[0].iov_len = len;
+	if (gpa)
+		gpa[0] = addr;
+	c->iov = iov;
+	c->gpa = gpa;
+	c->max_segs = max_segs;
+	c->head = head;
+	c->fault = KVMX_VRING_OK;
+	if (flags & KVMX_VRING_F_WRITE) {
+		c->nout = 0;
+		c->out_bytes = 0;
+		c->nin = 1;
+		c->in_bytes = len;
+	} else {
+		c->nout = 1;
+		c->out_bytes = len;
+		c->nin = 0;
+		c->in_bytes = 0;
+	}
+	return true;
+efault:
+	user_access_end();
+	return false;
+}
+
 /**
  * kvmx_vq_fetch() - take the next available chain
  * @vq: queue (mutex held, in the owner's mm)
@@ -196,6 +260,12 @@ int kvmx_vq_fetch(struct kvmx_vq *vq, struct kvmx_vring_chain *c,
 	if (!w.mem) {
 		kvmx_vq_fail(vq, KVMX_VRING_BAD_ADDR);
 		return -EFAULT;
+	}
+	if (likely(le16_to_cpu(head) < vq->num) &&
+	    kvmx_vq_fetch_one(vq, w.mem, le16_to_cpu(head), c, iov, gpa,
+			      max_segs)) {
+		vq->last_avail_idx++;
+		return 1;
 	}
 	c->iov = iov;
 	c->gpa = gpa;

@@ -243,9 +243,8 @@ static int kvmx_vring_add_buffer(const struct kvmx_vring_walk *w,
 		return -EINVAL;
 	}
 	/* The common case: the whole buffer inside one region. */
-	r = kvmx_vring_mem_find(w->mem, d->addr);
-	if (r && d->len && d->len <= r->size - (d->addr - r->gpa) &&
-	    slot < c->max_segs) {
+	r = d->len ? kvmx_vring_region_of(w->mem, d->addr, d->len) : NULL;
+	if (r && slot < c->max_segs) {
 		c->iov[slot].iov_base = (void __user *)(unsigned long)
 					(r->uva + (d->addr - r->gpa));
 		c->iov[slot].iov_len = d->len;

@@ -154,6 +154,25 @@ static inline u64 kvmx_vring_used_entry_off(u32 i)
 }
 
 /*
+ * The region holding the guest address @gpa (the first one, as every
+ * lookup here), if it also holds the whole of [@gpa, @gpa + @len);
+ * otherwise NULL and the range needs splitting or is bad.
+ */
+static inline const struct kvmx_vring_region *
+kvmx_vring_region_of(const struct kvmx_vring_mem *mem, u64 gpa, u64 len)
+{
+	u32 i;
+
+	for (i = 0; i < mem->nregions; i++) {
+		const struct kvmx_vring_region *r = &mem->regions[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa < r->size)
+			return len <= r->size - (gpa - r->gpa) ? r : NULL;
+	}
+	return NULL;
+}
+
+/*
  * Should the other side be notified?  @event is the index it asked to be
  * told about, @new_idx the index now published, @old_idx the one published
  * at the previous notification: notify iff @event lies in [old, new).
