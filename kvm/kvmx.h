@@ -129,6 +129,7 @@ struct kvmx_pt_cache {
  * @tss_addr: KVM_SET_TSS_ADDR value (accepted, unused with NPT)
  * @identity_map_addr: KVM_SET_IDENTITY_MAP_ADDR value (accepted)
  * @manual_dirty_log: KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 flags in force
+ * @bsp_vcpu_id: KVM_SET_BOOT_CPU_ID: the vCPU whose APIC base has BSP set
  * @clock_offset: KVM_SET_CLOCK: guest clock minus host boot-time clock, ns
  * @coalesced_ring: the coalesced MMIO ring page
  * @coalesced_lock: protects @coalesced_zones and ring insertion
@@ -156,6 +157,7 @@ struct kvmx_vm {
 	u64 tss_addr;
 	u64 identity_map_addr;
 	u64 manual_dirty_log;
+	u32 bsp_vcpu_id;
 	s64 clock_offset;
 	struct kvm_coalesced_mmio_ring *coalesced_ring;
 	spinlock_t coalesced_lock;	/* zones, ring insertion */
@@ -347,6 +349,9 @@ bool kvmx_xcr0_valid(u64 xcr0);
 u32 kvmx_xsave2_size(void);
 
 /* core/vcpu.c */
+/* kvm_run->s.regs fields KVM_RUN syncs (KVM_CAP_SYNC_REGS) */
+#define KVMX_SYNC_FIELDS	(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | \
+				 KVM_SYNC_X86_EVENTS)
 int kvmx_vcpu_create_fd(struct kvmx_vm *vm, unsigned long id);
 void kvmx_queue_exception(struct kvmx_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);

@@ -49,9 +49,13 @@ long kvmx_dev_check_extension(unsigned long ext)
 	case KVM_CAP_GET_TSC_KHZ:
 	case KVM_CAP_SET_GUEST_DEBUG:
 	case KVM_CAP_COALESCED_PIO:
+	case KVM_CAP_SET_BOOT_CPU_ID:
+	case KVM_CAP_ENABLE_CAP:
 		return 1;
 	case KVM_CAP_COALESCED_MMIO:
 		return KVM_COALESCED_MMIO_PAGE_OFFSET;
+	case KVM_CAP_SYNC_REGS:
+		return KVMX_SYNC_FIELDS;
 	case KVM_CAP_SET_GUEST_DEBUG2:
 		return KVMX_GUESTDBG_SUPPORTED;
 	case KVM_CAP_XSAVE:

@@ -127,17 +127,29 @@ static void kvmx_post_run_save(struct kvmx_vcpu *vcpu)
 	run->ready_for_interrupt_injection = kvmx_ready_for_interrupt(vcpu);
 }
 
+static int kvmx_sync_regs_in(struct kvmx_vcpu *vcpu);
+static void kvmx_sync_regs_out(struct kvmx_vcpu *vcpu);
+
 static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	u64 exit_rip;
 	int r;
 
+	/* KVM_CAP_SYNC_REGS: only the fields it announces. */
+	if ((READ_ONCE(run->kvm_valid_regs) | READ_ONCE(run->kvm_dirty_regs)) &
+	    ~(u64)KVMX_SYNC_FIELDS)
+		return -EINVAL;
 	run->flags = 0;
 	/* KVM_SET_SIGNAL_MASK: its set is the thread's mask while we run. */
 	if (vcpu->sigset_active)
 		sigprocmask(SIG_SETMASK, &vcpu->sigset, &current->real_blocked);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	if (run->kvm_dirty_regs) {
+		r = kvmx_sync_regs_in(vcpu);
+		if (r)
+			goto out;
+	}
 	kvmx_ops->set_cr8(vcpu, run->cr8);
 
 	if (vcpu->pending_user != KVMX_USER_NONE) {
@@ -187,6 +199,8 @@ static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 	}
 out:
 	kvmx_post_run_save(vcpu);
+	if (run->kvm_valid_regs)
+		kvmx_sync_regs_out(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	if (vcpu->sigset_active) {
 		sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
@@ -359,6 +373,46 @@ static int kvmx_set_events(struct kvmx_vcpu *vcpu,
 	return 0;
 }
 
+/*
+ * KVM_CAP_SYNC_REGS: state userspace marked dirty in kvm_run->s.regs is
+ * loaded before the run (each field as its SET ioctl would), and the
+ * fields it marked valid are stored back at every return.
+ */
+static int kvmx_sync_regs_in(struct kvmx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct kvm_sync_regs *s = &run->s.regs;
+
+	if (run->kvm_dirty_regs & KVM_SYNC_X86_REGS) {
+		kvmx_set_regs(vcpu, &s->regs);
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_REGS;
+	}
+	if (run->kvm_dirty_regs & KVM_SYNC_X86_SREGS) {
+		if (kvmx_set_sregs(vcpu, &s->sregs))
+			return -EINVAL;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_SREGS;
+	}
+	if (run->kvm_dirty_regs & KVM_SYNC_X86_EVENTS) {
+		if (kvmx_set_events(vcpu, &s->events))
+			return -EINVAL;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_EVENTS;
+	}
+	return 0;
+}
+
+static void kvmx_sync_regs_out(struct kvmx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct kvm_sync_regs *s = &run->s.regs;
+
+	if (run->kvm_valid_regs & KVM_SYNC_X86_REGS)
+		kvmx_get_regs(vcpu, &s->regs);
+	if (run->kvm_valid_regs & KVM_SYNC_X86_SREGS)
+		kvmx_get_sregs(vcpu, &s->sregs);
+	if (run->kvm_valid_regs & KVM_SYNC_X86_EVENTS)
+		kvmx_get_events(vcpu, &s->events);
+}
+
 static long kvmx_vcpu_ioctl_locked(struct kvmx_vcpu *vcpu, unsigned int ioctl,
 				   void __user *argp, unsigned long arg)
 {
@@ -390,6 +444,14 @@ static long kvmx_vcpu_ioctl_locked(struct kvmx_vcpu *vcpu, unsigned int ioctl,
 		vcpu->irq_pending = true;
 		vcpu->irq_vector = irq.irq;
 		return 0;
+	}
+	case KVM_ENABLE_CAP: {
+		struct kvm_enable_cap cap;
+
+		/* No capability can be enabled on a kvmx vCPU (yet). */
+		if (copy_from_user(&cap, argp, sizeof(cap)))
+			return -EFAULT;
+		return -EINVAL;
 	}
 	case KVM_GET_MSRS:
 		return kvmx_vcpu_msrs_ioctl(vcpu, argp, false);
@@ -587,6 +649,11 @@ int kvmx_vcpu_create_fd(struct kvmx_vm *vm, unsigned long id)
 	r = -EINVAL;
 	if (vm->nr_vcpus >= KVMX_MAX_VCPUS)
 		goto err_unlock;
+	/* KVM_SET_BOOT_CPU_ID is refused from now on: settle BSP here. */
+	if (vcpu->id == vm->bsp_vcpu_id)
+		vcpu->msr.apic_base |= MSR_IA32_APICBASE_BSP;
+	else
+		vcpu->msr.apic_base &= ~MSR_IA32_APICBASE_BSP;
 	kref_get(&vm->kref);
 	vm->vcpus[vm->nr_vcpus++] = vcpu;
 	kvmx_debugfs_vcpu_add(vcpu);

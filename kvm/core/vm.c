@@ -329,6 +329,15 @@ static long kvmx_vm_ioctl(struct file *filp, unsigned int ioctl,
 			return kvmx_coalesced_register(vm, &zone);
 		return kvmx_coalesced_unregister(vm, &zone);
 	}
+	case KVM_SET_BOOT_CPU_ID:
+		if (arg >= KVMX_MAX_VCPUS)
+			return -EINVAL;
+		mutex_lock(&vm->lock);
+		r = vm->nr_vcpus ? -EBUSY : 0;
+		if (!r)
+			vm->bsp_vcpu_id = arg;
+		mutex_unlock(&vm->lock);
+		return r;
 	case KVM_GET_CLOCK:
 	case KVM_SET_CLOCK:
 		return kvmx_vm_clock_ioctl(vm, ioctl, argp);

@@ -421,4 +421,52 @@ TEST_F(vcpu_state, nmi_honours_immediate_exit)
 	KVMT_RUN_EXPECT_IO(self->vcpu, 0x12, KVM_EXIT_IO_OUT, 1);
 }
 
+TEST_F(vcpu_state, boot_cpu_id_and_vcpu_enable_cap)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_HALT_POLL };
+	uint64_t base;
+	int vm;
+
+	EXPECT_EQ(1, ioctl(self->vm->sys_fd, KVM_CHECK_EXTENSION,
+			   KVM_CAP_SET_BOOT_CPU_ID));
+	/* vCPU 0 exists: too late for this VM; it is the BSP. */
+	EXPECT_EQ(-1, ioctl(self->vm->fd, KVM_SET_BOOT_CPU_ID, 1));
+	EXPECT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, kvmt_get_msr(self->vcpu, 0x1b, &base));
+	EXPECT_EQ(0x100, base & 0x100);
+
+	/* A fresh VM with vCPU 1 as the BSP. */
+	vm = ioctl(self->vm->sys_fd, KVM_CREATE_VM, 0);
+	ASSERT_LE(0, vm);
+	EXPECT_EQ(0, ioctl(vm, KVM_SET_BOOT_CPU_ID, 1));
+	{
+		struct kvm_msrs *m = calloc(1, sizeof(*m) +
+					    sizeof(struct kvm_msr_entry));
+		int v0 = ioctl(vm, KVM_CREATE_VCPU, 0);
+		int v1 = ioctl(vm, KVM_CREATE_VCPU, 1);
+
+		ASSERT_LE(0, v0);
+		ASSERT_LE(0, v1);
+		m->nmsrs = 1;
+		m->entries[0].index = 0x1b;
+		ASSERT_EQ(1, ioctl(v0, KVM_GET_MSRS, m));
+		EXPECT_EQ(0, m->entries[0].data & 0x100);
+		ASSERT_EQ(1, ioctl(v1, KVM_GET_MSRS, m));
+		EXPECT_EQ(0x100, m->entries[0].data & 0x100);
+		EXPECT_EQ(-1, ioctl(vm, KVM_SET_BOOT_CPU_ID, 0));
+		EXPECT_EQ(EBUSY, errno);
+		close(v0);
+		close(v1);
+		free(m);
+	}
+	close(vm);
+
+	/* Nothing to enable on this vCPU; flags are refused too. */
+	EXPECT_EQ(-1, ioctl(self->vcpu->fd, KVM_ENABLE_CAP, &cap));
+	EXPECT_EQ(EINVAL, errno);
+	cap.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->vcpu->fd, KVM_ENABLE_CAP, &cap));
+	EXPECT_EQ(EINVAL, errno);
+}
+
 TEST_HARNESS_MAIN
