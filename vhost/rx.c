@@ -266,7 +266,12 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 			kvmx_work_queue(n, KVMX_WORK_RX);
 			break;
 		}
-		len = kvmx_rx_peek(vq, sock);
+		/* The next frame of the batch, else ask the socket. */
+		if (vq->rxq_head != vq->rxq_tail &&
+		    !tun_is_xdp_frame(vq->rxq[vq->rxq_head]))
+			len = __skb_array_len_with_tag(vq->rxq[vq->rxq_head]);
+		else
+			len = kvmx_rx_peek(vq, sock);
 		if (!len)
 			len = kvmx_rx_busy_poll(vq, sock);
 		if (len <= 0) {

@@ -209,6 +209,37 @@ efault:
 	return false;
 }
 
+/* Everything but the one-descriptor chain: the full walk. */
+static noinline int kvmx_vq_fetch_walk(struct kvmx_vq *vq, u16 head,
+				       struct kvmx_vring_chain *c,
+				       struct iovec *iov, u64 *gpa,
+				       u32 max_segs)
+{
+	struct kvmx_vhost_net *n = vq->net;
+	struct kvmx_vring_walk w = {
+		.mem = n->mem,
+		.desc_uva = vq->desc_uva,
+		.num = vq->num,
+		.indirect_ok = kvmx_has_feature(n, VIRTIO_RING_F_INDIRECT_DESC),
+	};
+	int r;
+
+	if (!w.mem) {
+		kvmx_vq_fail(vq, KVMX_VRING_BAD_ADDR);
+		return -EFAULT;
+	}
+	c->iov = iov;
+	c->gpa = gpa;
+	c->max_segs = max_segs;
+	r = kvmx_vring_walk_chain(&w, head, c);
+	if (r) {
+		kvmx_vq_fail(vq, c->fault);
+		return r;
+	}
+	vq->last_avail_idx++;
+	return 1;
+}
+
 /**
  * kvmx_vq_fetch() - take the next available chain
  * @vq: queue (mutex held, in the owner's mm)
@@ -223,16 +254,10 @@ efault:
 int kvmx_vq_fetch(struct kvmx_vq *vq, struct kvmx_vring_chain *c,
 		  struct iovec *iov, u64 *gpa, u32 max_segs)
 {
-	struct kvmx_vhost_net *n = vq->net;
-	struct kvmx_vring_walk w = {
-		.mem = n->mem,
-		.desc_uva = vq->desc_uva,
-		.num = vq->num,
-		.indirect_ok = kvmx_has_feature(n, VIRTIO_RING_F_INDIRECT_DESC),
-	};
-	u16 count, slot;
-	__le16 head;
-	int r;
+	const struct kvmx_vring_mem *mem = vq->net->mem;
+	u16 count, slot, head;
+	__le16 __user *ring;
+	__le16 raw;
 
 	if (vq->broken)
 		return -EIO;
@@ -252,31 +277,24 @@ int kvmx_vq_fetch(struct kvmx_vq *vq, struct kvmx_vring_chain *c,
 		smp_rmb();
 	}
 	slot = vq->last_avail_idx & (vq->num - 1);
-	if (get_user(head, (__le16 __user *)(unsigned long)
-		     (vq->avail_uva + kvmx_vring_avail_entry_off(slot)))) {
-		kvmx_vq_fail(vq, KVMX_VRING_FAULT);
-		return -EFAULT;
-	}
-	if (!w.mem) {
-		kvmx_vq_fail(vq, KVMX_VRING_BAD_ADDR);
-		return -EFAULT;
-	}
-	if (likely(le16_to_cpu(head) < vq->num) &&
-	    kvmx_vq_fetch_one(vq, w.mem, le16_to_cpu(head), c, iov, gpa,
-			      max_segs)) {
+	ring = (__le16 __user *)(unsigned long)
+	       (vq->avail_uva + kvmx_vring_avail_entry_off(slot));
+	if (!user_access_begin(ring, sizeof(*ring)))
+		goto fault;
+	unsafe_get_user(raw, ring, fault_end);
+	user_access_end();
+	head = le16_to_cpu(raw);
+	if (likely(mem && head < vq->num) &&
+	    kvmx_vq_fetch_one(vq, mem, head, c, iov, gpa, max_segs)) {
 		vq->last_avail_idx++;
 		return 1;
 	}
-	c->iov = iov;
-	c->gpa = gpa;
-	c->max_segs = max_segs;
-	r = kvmx_vring_walk_chain(&w, le16_to_cpu(head), c);
-	if (r) {
-		kvmx_vq_fail(vq, c->fault);
-		return r;
-	}
-	vq->last_avail_idx++;
-	return 1;
+	return kvmx_vq_fetch_walk(vq, head, c, iov, gpa, max_segs);
+fault_end:
+	user_access_end();
+fault:
+	kvmx_vq_fail(vq, KVMX_VRING_FAULT);
+	return -EFAULT;
 }
 
 /**
@@ -298,8 +316,7 @@ static int kvmx_vq_log_used(struct kvmx_vq *vq, u64 off, u64 len)
 
 /*
  * Write @n used entries from heads[@first] on to ring slots from @slot on
- * (no wrap).  The used element layout is two little-endian u32s, which
- * on a little-endian CPU is exactly struct kvmx_used: one copy.
+ * (no wrap).
  */
 static int kvmx_vq_write_used(struct kvmx_vq *vq, u32 first, u32 slot,
 			      u32 n)
@@ -307,26 +324,22 @@ static int kvmx_vq_write_used(struct kvmx_vq *vq, u32 first, u32 slot,
 	u64 off = kvmx_vring_used_entry_off(slot);
 	void __user *dst = (void __user *)(unsigned long)(vq->used_uva + off);
 
-	BUILD_BUG_ON(sizeof(struct kvmx_used) != sizeof(struct kvmx_used_le));
-#ifdef __LITTLE_ENDIAN
-	if (copy_to_user(dst, vq->heads + first, n * sizeof(struct kvmx_used)))
+	struct kvmx_used_le __user *e = dst;
+	const struct kvmx_used *h = vq->heads + first;
+	u32 i;
+
+	/* One user-access window, two stores per entry. */
+	if (!user_access_begin(dst, n * sizeof(*e)))
 		return -EFAULT;
-#else
-	{
-		u32 i;
-
-		for (i = 0; i < n; i++) {
-			struct kvmx_used_le e = {
-				.id = cpu_to_le32(vq->heads[first + i].id),
-				.len = cpu_to_le32(vq->heads[first + i].len),
-			};
-
-			if (copy_to_user(dst + i * sizeof(e), &e, sizeof(e)))
-				return -EFAULT;
-		}
+	for (i = 0; i < n; i++) {
+		unsafe_put_user(cpu_to_le32(h[i].id), &e[i].id, efault);
+		unsafe_put_user(cpu_to_le32(h[i].len), &e[i].len, efault);
 	}
-#endif
-	return kvmx_vq_log_used(vq, off, n * sizeof(struct kvmx_used_le));
+	user_access_end();
+	return kvmx_vq_log_used(vq, off, n * sizeof(*e));
+efault:
+	user_access_end();
+	return -EFAULT;
 }
 
 /**
