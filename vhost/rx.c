@@ -254,7 +254,14 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 	if (!sock || vq->broken)
 		goto out;
 	vq->stats.kicks++;
-	kvmx_poll_stop(&vq->sock_poll);
+	/*
+	 * The tap hook stays on while frames flow: taking it off and on
+	 * around every run (as upstream does) costs a wait-queue round trip
+	 * and a poll of the tap per run, and runs are one frame long when
+	 * the sender shares the CPU.  It goes off only when the guest has
+	 * no buffers or the queue stopped; a frame arriving during a run
+	 * merely queues the run again.
+	 */
 	kvmx_vq_disable_notify(vq);
 
 	for (;;) {
@@ -294,6 +301,8 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 				kvmx_vq_disable_notify(vq);
 				continue;
 			}
+			/* No buffers: the guest's kick restarts us. */
+			kvmx_poll_stop(&vq->sock_poll);
 			break;
 		}
 		if (b.truncated) {
@@ -346,7 +355,9 @@ void kvmx_rx_run(struct kvmx_vhost_net *n)
 		bytes += len;
 	}
 	kvmx_vq_signal(vq);
-	if (rearm)
+	if (vq->broken)
+		kvmx_poll_stop(&vq->sock_poll);
+	else if (rearm)
 		kvmx_poll_start(&vq->sock_poll, sock->file);
 out:
 	mutex_unlock(&vq->mutex);
