@@ -121,6 +121,7 @@ struct kvmx_pt_cache {
  * @mmu_seq: bumped by every change that may invalidate NPT entries
  * @mmu_invalidating: mmu notifier invalidations in progress
  * @tlb_gen: bumped when NPT entries were removed; vCPUs flush on change
+ * @tlb_flushes: kvmx_flush_remote_tlbs() calls (binary stats)
  * @mmu: the nested page table
  * @mn: mmu notifier on @mm
  * @vcpus: created vCPUs by id
@@ -149,6 +150,7 @@ struct kvmx_vm {
 	unsigned long mmu_seq;
 	long mmu_invalidating;
 	atomic64_t tlb_gen;
+	atomic64_t tlb_flushes;
 	struct kvmx_mmu mmu;
 	struct mmu_notifier mn;
 	struct kvmx_vcpu *vcpus[KVMX_MAX_VCPUS];
@@ -414,7 +416,11 @@ int kvmx_coalesced_unregister(struct kvmx_vm *vm,
 bool kvmx_coalesced_write(struct kvmx_vm *vm, bool pio, u64 addr,
 			  unsigned int len, u64 val);
 
+/* core/stats.c */
+int kvmx_stats_fd(struct kvmx_vm *vm, struct kvmx_vcpu *vcpu);
+
 /* core/debugfs.c */
+extern const char * const kvmx_stat_names[KVMX_NR_EXIT_STATS];
 void kvmx_debugfs_vm_add(struct kvmx_vm *vm);
 void kvmx_debugfs_vcpu_add(struct kvmx_vcpu *vcpu);
 

@@ -10,7 +10,8 @@
 
 #include "../kvmx.h"
 
-static const char * const kvmx_stat_names[KVMX_NR_EXIT_STATS] = {
+/* Exit reasons by enum kvmx_exit_stat; binary stats use them too. */
+const char * const kvmx_stat_names[KVMX_NR_EXIT_STATS] = {
 	[KVMX_STAT_IO]		= "io",
 	[KVMX_STAT_MMIO]	= "mmio",
 	[KVMX_STAT_NPF]		= "npf",

@@ -51,6 +51,8 @@ long kvmx_dev_check_extension(unsigned long ext)
 	case KVM_CAP_COALESCED_PIO:
 	case KVM_CAP_SET_BOOT_CPU_ID:
 	case KVM_CAP_ENABLE_CAP:
+	case KVM_CAP_BINARY_STATS_FD:
+	case KVM_CAP_X86_ROBUST_SINGLESTEP:
 		return 1;
 	case KVM_CAP_COALESCED_MMIO:
 		return KVM_COALESCED_MMIO_PAGE_OFFSET;

@@ -445,6 +445,8 @@ static long kvmx_vcpu_ioctl_locked(struct kvmx_vcpu *vcpu, unsigned int ioctl,
 		vcpu->irq_vector = irq.irq;
 		return 0;
 	}
+	case KVM_GET_STATS_FD:
+		return kvmx_stats_fd(vcpu->vm, vcpu);
 	case KVM_ENABLE_CAP: {
 		struct kvm_enable_cap cap;
 

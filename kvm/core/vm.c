@@ -329,6 +329,8 @@ static long kvmx_vm_ioctl(struct file *filp, unsigned int ioctl,
 			return kvmx_coalesced_register(vm, &zone);
 		return kvmx_coalesced_unregister(vm, &zone);
 	}
+	case KVM_GET_STATS_FD:
+		return kvmx_stats_fd(vm, NULL);
 	case KVM_SET_BOOT_CPU_ID:
 		if (arg >= KVMX_MAX_VCPUS)
 			return -EINVAL;

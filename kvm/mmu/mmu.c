@@ -103,6 +103,7 @@ static void kvmx_kick_nothing(void *info)
  */
 void kvmx_flush_remote_tlbs(struct kvmx_vm *vm)
 {
+	atomic64_inc(&vm->tlb_flushes);
 	atomic64_inc(&vm->tlb_gen);
 	/* Order the bump before the IPIs; entries read it with IRQs off. */
 	smp_mb__after_atomic();
