@@ -334,7 +334,9 @@ static void kvmx_get_events(struct kvmx_vcpu *vcpu,
 	ev->nmi.pending = vcpu->nmi_pending;
 	ev->nmi.masked = kvmx_ops->get_nmi_mask(vcpu);
 	ev->sipi_vector = 0;
-	ev->flags = KVM_VCPUEVENT_VALID_SHADOW;
+	/* As upstream: NMI pending, shadow and SMM (never in SMM) are valid. */
+	ev->flags = KVM_VCPUEVENT_VALID_NMI_PENDING |
+		    KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_SMM;
 }
 
 static int kvmx_set_events(struct kvmx_vcpu *vcpu,
@@ -351,7 +353,11 @@ static int kvmx_set_events(struct kvmx_vcpu *vcpu,
 	    (ev->exception.nr > 31 || ev->exception.nr == 2))
 		return -EINVAL;
 
-	vcpu->exc = ev->exception.injected || ev->exception.pending;
+	/*
+	 * Without KVM_CAP_EXCEPTION_PAYLOAD (not offered) "pending" is not
+	 * part of the ABI: only an injected exception counts, as upstream.
+	 */
+	vcpu->exc = ev->exception.injected;
 	vcpu->exc_vector = ev->exception.nr;
 	vcpu->exc_has_error = ev->exception.has_error_code;
 	vcpu->exc_error = ev->exception.error_code;

@@ -469,4 +469,31 @@ TEST_F(vcpu_state, boot_cpu_id_and_vcpu_enable_cap)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+TEST_F(vcpu_state, vcpu_events_flags_round_trip)
+{
+	struct kvm_vcpu_events ev, ev2;
+	int vfd = self->vcpu->fd;
+
+	memset(&ev, 0xff, sizeof(ev));
+	ASSERT_EQ(0, ioctl(vfd, KVM_GET_VCPU_EVENTS, &ev));
+	EXPECT_EQ(KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW |
+		  KVM_VCPUEVENT_VALID_SMM,
+		  ev.flags & (KVM_VCPUEVENT_VALID_NMI_PENDING |
+			      KVM_VCPUEVENT_VALID_SHADOW |
+			      KVM_VCPUEVENT_VALID_SMM));
+	EXPECT_EQ(0, ev.smi.smm);
+	EXPECT_EQ(0, ev.sipi_vector);
+	/* What GET gives, SET takes, and nothing changes. */
+	ev.nmi.pending = 1;
+	ASSERT_EQ(0, ioctl(vfd, KVM_SET_VCPU_EVENTS, &ev));
+	ASSERT_EQ(0, ioctl(vfd, KVM_GET_VCPU_EVENTS, &ev2));
+	EXPECT_EQ(1, ev2.nmi.pending);
+	EXPECT_EQ(ev.exception.injected, ev2.exception.injected);
+	EXPECT_EQ(ev.interrupt.injected, ev2.interrupt.injected);
+	/* Payloads were not enabled. */
+	ev.flags |= KVM_VCPUEVENT_VALID_PAYLOAD;
+	EXPECT_EQ(-1, ioctl(vfd, KVM_SET_VCPU_EVENTS, &ev));
+	EXPECT_EQ(EINVAL, errno);
+}
+
 TEST_HARNESS_MAIN
