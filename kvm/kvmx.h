@@ -385,6 +385,7 @@ void kvmx_insn_prefixes(struct kvmx_vcpu *vcpu, u8 *addr_bytes, int *seg);
 
 /* core/cpuid.c */
 int kvmx_get_supported_cpuid(struct kvm_cpuid2 __user *argp);
+int kvmx_get_emulated_cpuid(struct kvm_cpuid2 __user *argp);
 int kvmx_set_cpuid2(struct kvmx_vcpu *vcpu, struct kvm_cpuid2 __user *argp);
 int kvmx_get_cpuid2(struct kvmx_vcpu *vcpu, struct kvm_cpuid2 __user *argp);
 u64 kvmx_supported_xcr0(void);

@@ -219,6 +219,27 @@ out:
 }
 
 /**
+ * kvmx_get_emulated_cpuid() - KVM_GET_EMULATED_CPUID
+ * @argp: struct kvm_cpuid2 from userspace
+ *
+ * kvmx emulates no CPUID feature the hardware lacks, so the list is
+ * empty; the size rule is the one of KVM_GET_SUPPORTED_CPUID.
+ *
+ * Return: 0 (nent set to 0), -E2BIG for nent 0, -EFAULT.
+ */
+int kvmx_get_emulated_cpuid(struct kvm_cpuid2 __user *argp)
+{
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < 1)
+		return -E2BIG;
+	c.nent = 0;
+	return copy_to_user(argp, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
+/**
  * kvmx_set_cpuid2() - KVM_SET_CPUID2
  * @vcpu: the vCPU
  * @argp: struct kvm_cpuid2 from userspace

@@ -52,6 +52,7 @@ long kvmx_dev_check_extension(unsigned long ext)
 	case KVM_CAP_SET_BOOT_CPU_ID:
 	case KVM_CAP_ENABLE_CAP:
 	case KVM_CAP_BINARY_STATS_FD:
+	case KVM_CAP_EXT_EMUL_CPUID:
 	case KVM_CAP_X86_ROBUST_SINGLESTEP:
 		return 1;
 	case KVM_CAP_COALESCED_MMIO:
@@ -103,6 +104,8 @@ static long kvmx_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return KVMX_VCPU_MMAP_PAGES * PAGE_SIZE;
 	case KVM_GET_SUPPORTED_CPUID:
 		return kvmx_get_supported_cpuid(argp);
+	case KVM_GET_EMULATED_CPUID:
+		return kvmx_get_emulated_cpuid(argp);
 	case KVM_GET_MSR_INDEX_LIST:
 		return kvmx_get_msr_index_list(argp);
 	default:

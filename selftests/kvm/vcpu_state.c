@@ -496,4 +496,26 @@ TEST_F(vcpu_state, vcpu_events_flags_round_trip)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+TEST_F(vcpu_state, emulated_cpuid)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) +
+				      64 * sizeof(struct kvm_cpuid_entry2));
+	int sys = self->vm->sys_fd;
+	unsigned int i;
+
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(1, ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_EXT_EMUL_CPUID));
+	c->nent = 0;
+	EXPECT_EQ(-1, ioctl(sys, KVM_GET_EMULATED_CPUID, c));
+	EXPECT_EQ(E2BIG, errno);
+	c->nent = 64;
+	ASSERT_EQ(0, ioctl(sys, KVM_GET_EMULATED_CPUID, c));
+	EXPECT_GE(64, c->nent);
+	/* Whatever is listed is a real leaf with some feature bits. */
+	for (i = 0; i < c->nent; i++)
+		EXPECT_NE(0, c->entries[i].eax | c->entries[i].ebx |
+			     c->entries[i].ecx | c->entries[i].edx);
+	free(c);
+}
+
 TEST_HARNESS_MAIN
