@@ -58,9 +58,10 @@ struct kvmx_vcpu;
  * @get_dr: read DR6 or DR7 (@n is 6 or 7); DR0-3 live in the core's
  *	vcpu->db[], which the backend loads for the guest and saves back
  * @set_dr: write DR6 or DR7
- * @set_guest_debug: apply vcpu->guest_debug (KVM_GUESTDBG_SINGLESTEP and
- *	KVM_GUESTDBG_USE_SW_BP: exit with KVM_EXIT_DEBUG after each guest
- *	instruction, on each INT3)
+ * @set_guest_debug: apply vcpu->guest_debug (KVM_GUESTDBG_SINGLESTEP,
+ *	USE_SW_BP, USE_HW_BP with vcpu->dbg_db/dbg_dr7: exit with
+ *	KVM_EXIT_DEBUG after each guest instruction, on each INT3, on each
+ *	hit of the debugger's breakpoints)
  */
 struct kvmx_arch_ops {
 	const char *name;
