@@ -216,15 +216,16 @@ int main(void)
 			printf("net vhost=%-8s: not available or failed\n",
 			       backends[i]);
 	}
+	/* Ratios as measured/reference: rtt lower is better, TCP higher. */
 	for (i = 1; i < 3; i++)
-		if (net[0].ok && net[i].ok && net[i].rtt_ms > 0 &&
+		if (net[0].ok && net[i].ok && net[0].rtt_ms > 0 &&
 		    net[0].mbit_s > 0)
-			printf("net %s vs userspace: rtt x%.2f, throughput x%.2f\n",
-			       backends[i], net[0].rtt_ms / net[i].rtt_ms,
+			printf("net %s/userspace: ping rtt %.2f (lower is better), TCP %.2f (higher is better)\n",
+			       backends[i], net[i].rtt_ms / net[0].rtt_ms,
 			       net[i].mbit_s / net[0].mbit_s);
-	if (net[1].ok && net[2].ok && net[2].rtt_ms > 0 && net[1].mbit_s > 0)
-		printf("net kvmx vs upstream vhost: rtt x%.2f, throughput x%.2f\n",
-		       net[1].rtt_ms / net[2].rtt_ms,
+	if (net[1].ok && net[2].ok && net[1].rtt_ms > 0 && net[1].mbit_s > 0)
+		printf("net kvmx/upstream vhost: ping rtt %.2f (lower is better), TCP %.2f (higher is better)\n",
+		       net[2].rtt_ms / net[1].rtt_ms,
 		       net[2].mbit_s / net[1].mbit_s);
 	return 0;
 }
