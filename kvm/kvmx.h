@@ -398,6 +398,8 @@ void kvmx_msr_reset(struct kvmx_vcpu *vcpu);
 int kvmx_get_msr(struct kvmx_vcpu *vcpu, u32 index, u64 *data, bool host);
 int kvmx_set_msr(struct kvmx_vcpu *vcpu, u32 index, u64 data, bool host);
 int kvmx_get_msr_index_list(struct kvm_msr_list __user *argp);
+int kvmx_get_msr_feature_index_list(struct kvm_msr_list __user *argp);
+int kvmx_get_feature_msrs(struct kvm_msrs __user *argp);
 int kvmx_vcpu_msrs_ioctl(struct kvmx_vcpu *vcpu, struct kvm_msrs __user *argp,
 			 bool set);
 

@@ -53,6 +53,7 @@ long kvmx_dev_check_extension(unsigned long ext)
 	case KVM_CAP_ENABLE_CAP:
 	case KVM_CAP_BINARY_STATS_FD:
 	case KVM_CAP_EXT_EMUL_CPUID:
+	case KVM_CAP_GET_MSR_FEATURES:
 	case KVM_CAP_X86_ROBUST_SINGLESTEP:
 		return 1;
 	case KVM_CAP_COALESCED_MMIO:
@@ -106,6 +107,10 @@ static long kvmx_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return kvmx_get_supported_cpuid(argp);
 	case KVM_GET_EMULATED_CPUID:
 		return kvmx_get_emulated_cpuid(argp);
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+		return kvmx_get_msr_feature_index_list(argp);
+	case KVM_GET_MSRS:
+		return kvmx_get_feature_msrs(argp);
 	case KVM_GET_MSR_INDEX_LIST:
 		return kvmx_get_msr_index_list(argp);
 	default:

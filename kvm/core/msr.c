@@ -307,3 +307,81 @@ int kvmx_vcpu_msrs_ioctl(struct kvmx_vcpu *vcpu, struct kvm_msrs __user *argp,
 	kfree(ents);
 	return r;
 }
+
+/* MSRs describing what the host offers (KVM_CAP_GET_MSR_FEATURES). */
+static const u32 kvmx_feature_msrs[] = {
+	MSR_IA32_UCODE_REV, MSR_AMD64_DE_CFG,
+};
+
+static int kvmx_get_feature_msr(u32 index, u64 *data)
+{
+	switch (index) {
+	case MSR_IA32_UCODE_REV:
+		*data = 0;
+		rdmsrl_safe(index, data);
+		return 0;
+	case MSR_AMD64_DE_CFG:
+		*data = boot_cpu_has(X86_FEATURE_LFENCE_RDTSC) ?
+			MSR_AMD64_DE_CFG_LFENCE_SERIALIZE : 0;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/**
+ * kvmx_get_msr_feature_index_list() - KVM_GET_MSR_FEATURE_INDEX_LIST
+ * @argp: struct kvm_msr_list from userspace
+ *
+ * Return: 0; -E2BIG with nmsrs set to the count if it is too small;
+ * -EFAULT.
+ */
+int kvmx_get_msr_feature_index_list(struct kvm_msr_list __user *argp)
+{
+	struct kvm_msr_list l;
+	u32 n = ARRAY_SIZE(kvmx_feature_msrs);
+
+	if (copy_from_user(&l, argp, sizeof(l)))
+		return -EFAULT;
+	if (put_user(n, &argp->nmsrs))
+		return -EFAULT;
+	if (l.nmsrs < n)
+		return -E2BIG;
+	if (copy_to_user(argp->indices, kvmx_feature_msrs,
+			 sizeof(kvmx_feature_msrs)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * kvmx_get_feature_msrs() - KVM_GET_MSRS on the system fd
+ * @argp: struct kvm_msrs from userspace
+ *
+ * Return: the number of MSRs read (stops at the first that is not a
+ * feature MSR), or -E2BIG / -ENOMEM / -EFAULT.
+ */
+int kvmx_get_feature_msrs(struct kvm_msrs __user *argp)
+{
+	struct kvm_msr_entry *ents;
+	struct kvm_msrs m;
+	u32 i;
+	int r;
+
+	if (copy_from_user(&m, argp, sizeof(m)))
+		return -EFAULT;
+	if (m.nmsrs >= KVMX_MAX_MSR_ENTRIES)
+		return -E2BIG;
+	if (!m.nmsrs)
+		return 0;
+	ents = memdup_user(argp->entries, m.nmsrs * sizeof(*ents));
+	if (IS_ERR(ents))
+		return PTR_ERR(ents);
+	for (i = 0; i < m.nmsrs; i++)
+		if (kvmx_get_feature_msr(ents[i].index, &ents[i].data))
+			break;
+	r = i;
+	if (copy_to_user(argp->entries, ents, i * sizeof(*ents)))
+		r = -EFAULT;
+	kfree(ents);
+	return r;
+}

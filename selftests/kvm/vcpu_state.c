@@ -518,4 +518,37 @@ TEST_F(vcpu_state, emulated_cpuid)
 	free(c);
 }
 
+TEST_F(vcpu_state, feature_msrs)
+{
+	int sys = self->vm->sys_fd;
+	struct kvm_msr_list *l = calloc(1, sizeof(*l) + 64 * 4);
+	struct kvm_msrs *m = calloc(1, sizeof(*m) +
+				    65 * sizeof(struct kvm_msr_entry));
+	unsigned int i, n;
+
+	ASSERT_NE(NULL, l);
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(1, ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_GET_MSR_FEATURES));
+	l->nmsrs = 0;
+	EXPECT_EQ(-1, ioctl(sys, KVM_GET_MSR_FEATURE_INDEX_LIST, l));
+	EXPECT_EQ(E2BIG, errno);
+	n = l->nmsrs;
+	ASSERT_LT(0, n);
+	ASSERT_GE(64, n);
+	ASSERT_EQ(0, ioctl(sys, KVM_GET_MSR_FEATURE_INDEX_LIST, l));
+	EXPECT_EQ(n, l->nmsrs);
+	/* Every listed MSR reads on the system fd. */
+	m->nmsrs = n;
+	for (i = 0; i < n; i++)
+		m->entries[i].index = l->indices[i];
+	EXPECT_EQ((int)n, ioctl(sys, KVM_GET_MSRS, m));
+	/* A non-feature MSR stops the read there. */
+	m->entries[n].index = 0xc0000080;	/* EFER */
+	m->entries[0].index = 0xc0000080;
+	m->nmsrs = 1;
+	EXPECT_EQ(0, ioctl(sys, KVM_GET_MSRS, m));
+	free(l);
+	free(m);
+}
+
 TEST_HARNESS_MAIN
