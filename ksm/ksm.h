@@ -117,6 +117,9 @@ struct kvmx_ksm_stable {
  * @sleep_millisecs: between batches
  * @max_page_sharing: sharers per KSM page
  * @use_zero_pages: merge zero-filled pages with ZERO_PAGE(0)
+ * @merge_across_nodes: 0 merges only pages on the same NUMA node
+ * @prune_millisecs: prune dead stable nodes at least this often
+ * @last_prune: jiffies of the last prune
  * @full_scans: completed scan rounds
  * @pages_scanned: slots visited
  * @stable_nodes: live stable nodes
@@ -145,6 +148,9 @@ struct kvmx_ksm_state {
 	unsigned int sleep_millisecs;
 	unsigned int max_page_sharing;
 	bool use_zero_pages;
+	bool merge_across_nodes;
+	unsigned int prune_millisecs;
+	unsigned long last_prune;
 	unsigned long full_scans;
 	atomic_long_t pages_scanned;
 	atomic_long_t stable_nodes;
@@ -182,6 +188,7 @@ static inline struct kvmx_ksm_stable *kvmx_ksm_page_stable(struct page *p)
 
 void kvmx_ksm_stable_put(struct kvmx_ksm_stable *s);
 void kvmx_ksm_stable_prune(void);
+void kvmx_ksm_stable_chains(long *chains, long *dups);
 struct kvmx_ksm_stable *kvmx_ksm_stable_find(const void *kaddr);
 struct kvmx_ksm_stable *kvmx_ksm_stable_find_sum(u64 sum);
 u64 kvmx_ksm_checksum(const void *addr);

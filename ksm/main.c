@@ -21,6 +21,8 @@ struct kvmx_ksm_state kvmx_ksm = {
 	.pages_to_scan = 100,
 	.sleep_millisecs = 20,
 	.max_page_sharing = 256,
+	.merge_across_nodes = true,
+	.prune_millisecs = 2000,
 	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(kvmx_ksm.wait),
 };
 

@@ -136,13 +136,23 @@ busy:
 	return NULL;
 }
 
+/* merge_across_nodes=0 keeps every KSM page's sharers on its node. */
+static bool kvmx_ksm_nodes_may_merge(struct page *a, struct page *b)
+{
+	return READ_ONCE(kvmx_ksm.merge_across_nodes) ||
+	       page_to_nid(a) == page_to_nid(b);
+}
+
 /* Merge private @page of slot @index into @s (one sharer reserved). */
 static int kvmx_ksm_merge_stable(struct kvmx_ksm_region *r, pgoff_t index,
 				 struct page *page, struct kvmx_ksm_stable *s)
 {
-	struct mutex *lock = kvmx_ksm_freeze(r, index, page);
+	struct mutex *lock;	/* the slot's */
 	void *prev;
 
+	if (!kvmx_ksm_nodes_may_merge(page, s->page))
+		return -EAGAIN;
+	lock = kvmx_ksm_freeze(r, index, page);
 	if (!lock)
 		return -EBUSY;
 	if (!kvmx_ksm_pages_identical(page, s->page)) {
@@ -199,6 +209,10 @@ static void kvmx_ksm_merge_pair(struct kvmx_ksm_item *item, struct page *page,
 	struct kvmx_ksm_stable *s;
 	struct mutex *lock;	/* the slot's */
 
+	/* @other stays in the tree for a page on its own node. */
+	if (page2 && !xa_is_value(page2) &&
+	    !kvmx_ksm_nodes_may_merge(page, page2))
+		return;
 	kvmx_ksm_item_untree(other);
 	/* Unstable items always name private pages; be sure anyway. */
 	if (WARN_ON_ONCE(!page2 || xa_is_value(page2) || page_private(page2)))
@@ -438,6 +452,9 @@ static unsigned int kvmx_ksm_scan_batch(unsigned int budget)
 		atomic_long_inc(&kvmx_ksm.pages_scanned);
 		if (!xa_is_value(entry) && !page_private((struct page *)entry))
 			kvmx_ksm_scan_page(r, index, entry);
+		if (time_after(jiffies, kvmx_ksm.last_prune +
+			       msecs_to_jiffies(kvmx_ksm.prune_millisecs)))
+			kvmx_ksm_stable_prune();
 		if (!(done % KVMX_KSM_LOCK_BATCH)) {
 			mutex_unlock(&kvmx_ksm.lock);
 			cond_resched();

@@ -16,6 +16,7 @@
  * equal page comes along.
  */
 #include <linux/highmem.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -250,6 +251,35 @@ void kvmx_ksm_stable_prune(void)
 		if (!atomic_read(&h->sharers))
 			kvmx_ksm_stable_free(h);
 		cond_resched();
+	}
+	kvmx_ksm.last_prune = jiffies;
+}
+
+/**
+ * kvmx_ksm_stable_chains() - count chains and the KSM pages in them
+ * @chains: set to the contents held by more than one KSM page (each hit
+ *          max_page_sharing), upstream's stable_node_chains
+ * @dups: set to the KSM pages in those chains, upstream's stable_node_dups
+ *
+ * Called with kvmx_ksm.lock.
+ */
+void kvmx_ksm_stable_chains(long *chains, long *dups)
+{
+	struct kvmx_ksm_stable *h, *s;
+	struct rb_node *n;
+	long len;
+
+	*chains = 0;
+	*dups = 0;
+	for (n = rb_first(&kvmx_ksm.stable); n; n = rb_next(n)) {
+		h = rb_entry(n, struct kvmx_ksm_stable, node);
+		if (list_empty(&h->chain))
+			continue;
+		len = 1;
+		list_for_each_entry(s, &h->chain, chain)
+			len++;
+		(*chains)++;
+		*dups += len;
 	}
 }
 

@@ -125,6 +125,79 @@ static ssize_t use_zero_pages_store(struct kobject *kobj,
 	return count;
 }
 
+static ssize_t merge_across_nodes_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(kvmx_ksm.merge_across_nodes));
+}
+
+/* As upstream: 0 or 1, and no change while KSM pages exist. */
+static ssize_t merge_across_nodes_store(struct kobject *kobj,
+					struct kobj_attribute *attr,
+					const char *buf, size_t count)
+{
+	unsigned long val;
+	int err = 0;
+
+	if (kstrtoul(buf, 10, &val) || val > 1)
+		return -EINVAL;
+	mutex_lock(&kvmx_ksm.lock);
+	if (kvmx_ksm.merge_across_nodes != val) {
+		kvmx_ksm_stable_prune();
+		if (atomic_long_read(&kvmx_ksm.stable_total))
+			err = -EBUSY;
+		else
+			WRITE_ONCE(kvmx_ksm.merge_across_nodes, val);
+	}
+	mutex_unlock(&kvmx_ksm.lock);
+	return err ? err : count;
+}
+
+static ssize_t stable_node_chains_prune_millisecs_show(struct kobject *kobj,
+						       struct kobj_attribute *attr,
+						       char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(kvmx_ksm.prune_millisecs));
+}
+
+static ssize_t stable_node_chains_prune_millisecs_store(struct kobject *kobj,
+							struct kobj_attribute *attr,
+							const char *buf,
+							size_t count)
+{
+	unsigned int val;
+
+	if (kstrtouint(buf, 10, &val))
+		return -EINVAL;
+	WRITE_ONCE(kvmx_ksm.prune_millisecs, val);
+	return count;
+}
+
+static void kvmx_ksm_chain_figures(long *chains, long *dups)
+{
+	mutex_lock(&kvmx_ksm.lock);
+	kvmx_ksm_stable_chains(chains, dups);
+	mutex_unlock(&kvmx_ksm.lock);
+}
+
+static ssize_t stable_node_chains_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	long chains, dups;
+
+	kvmx_ksm_chain_figures(&chains, &dups);
+	return sysfs_emit(buf, "%ld\n", chains);
+}
+
+static ssize_t stable_node_dups_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	long chains, dups;
+
+	kvmx_ksm_chain_figures(&chains, &dups);
+	return sysfs_emit(buf, "%ld\n", dups);
+}
+
 #define KVMX_KSM_REPORT_ATTR(name, fmt)					\
 static ssize_t name##_show(struct kobject *kobj,			\
 			   struct kobj_attribute *attr, char *buf)	\
@@ -165,6 +238,14 @@ static struct kobj_attribute sleep_millisecs_attr =
 static struct kobj_attribute max_page_sharing_attr =
 	__ATTR_RW(max_page_sharing);
 static struct kobj_attribute use_zero_pages_attr = __ATTR_RW(use_zero_pages);
+static struct kobj_attribute merge_across_nodes_attr =
+	__ATTR_RW(merge_across_nodes);
+static struct kobj_attribute stable_node_chains_prune_millisecs_attr =
+	__ATTR_RW(stable_node_chains_prune_millisecs);
+static struct kobj_attribute stable_node_chains_attr =
+	__ATTR_RO(stable_node_chains);
+static struct kobj_attribute stable_node_dups_attr =
+	__ATTR_RO(stable_node_dups);
 static struct kobj_attribute full_scans_attr = __ATTR_RO(full_scans);
 static struct kobj_attribute pages_scanned_attr = __ATTR_RO(pages_scanned);
 
@@ -174,6 +255,10 @@ static struct attribute *kvmx_ksm_attrs[] = {
 	&sleep_millisecs_attr.attr,
 	&max_page_sharing_attr.attr,
 	&use_zero_pages_attr.attr,
+	&merge_across_nodes_attr.attr,
+	&stable_node_chains_prune_millisecs_attr.attr,
+	&stable_node_chains_attr.attr,
+	&stable_node_dups_attr.attr,
 	&pages_shared_attr.attr,
 	&pages_sharing_attr.attr,
 	&pages_unshared_attr.attr,

@@ -26,12 +26,14 @@ TEST_F(knobs, defaults_and_modes)
 {
 	static const char *const rw[] = {
 		"run", "pages_to_scan", "sleep_millisecs", "max_page_sharing",
-		"use_zero_pages",
+		"use_zero_pages", "merge_across_nodes",
+		"stable_node_chains_prune_millisecs",
 	};
 	static const char *const ro[] = {
 		"pages_shared", "pages_sharing", "pages_unshared",
 		"pages_volatile", "full_scans", "pages_scanned",
-		"general_profit", "ksm_zero_pages",
+		"general_profit", "ksm_zero_pages", "stable_node_chains",
+		"stable_node_dups",
 	};
 	char path[128];
 	struct stat st;
@@ -54,6 +56,28 @@ TEST_F(knobs, defaults_and_modes)
 	EXPECT_EQ(20, ksm_get("sleep_millisecs"));
 	EXPECT_EQ(256, ksm_get("max_page_sharing"));
 	EXPECT_EQ(0, ksm_get("use_zero_pages"));
+	EXPECT_EQ(1, ksm_get("merge_across_nodes"));
+	EXPECT_EQ(2000, ksm_get("stable_node_chains_prune_millisecs"));
+}
+
+TEST_F(knobs, merge_across_nodes_and_prune_values)
+{
+	EXPECT_EQ(-EINVAL, ksm_set_str("merge_across_nodes", "2"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("merge_across_nodes", "-1"));
+	EXPECT_EQ(-EINVAL, ksm_set_str("merge_across_nodes", "yes"));
+	EXPECT_EQ(1, ksm_get("merge_across_nodes"));
+	/* No KSM pages yet: either value is accepted. */
+	EXPECT_EQ(0, ksm_set("merge_across_nodes", 0));
+	EXPECT_EQ(0, ksm_get("merge_across_nodes"));
+	EXPECT_EQ(0, ksm_set("merge_across_nodes", 1));
+	EXPECT_EQ(1, ksm_get("merge_across_nodes"));
+
+	EXPECT_EQ(-EINVAL,
+		  ksm_set_str("stable_node_chains_prune_millisecs", "x"));
+	EXPECT_EQ(-EINVAL,
+		  ksm_set_str("stable_node_chains_prune_millisecs", "-1"));
+	EXPECT_EQ(0, ksm_set("stable_node_chains_prune_millisecs", 500));
+	EXPECT_EQ(500, ksm_get("stable_node_chains_prune_millisecs"));
 }
 
 TEST_F(knobs, run_values)

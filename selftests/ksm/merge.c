@@ -54,9 +54,12 @@ TEST_F(merge, identical_pages_merge)
 	fill(p, n, 0x5a);
 	ASSERT_EQ(0, ksm_set("run", 1));
 	EXPECT_EQ(n, ksm_wait_merged(n, 30));
-	/* max_page_sharing 256: four KSM pages for 1000 mappings. */
+	/* max_page_sharing 256: four KSM pages for 1000 mappings... */
 	EXPECT_EQ(4, ksm_get("pages_shared"));
 	EXPECT_EQ(996, ksm_get("pages_sharing"));
+	/* ...all of one content: one chain of four duplicates. */
+	EXPECT_EQ(1, ksm_get("stable_node_chains"));
+	EXPECT_EQ(4, ksm_get("stable_node_dups"));
 	EXPECT_TRUE(all_is(p, n, 0x5a));
 	EXPECT_EQ(4, ksm_debug("pages_allocated"));
 	EXPECT_GT(ksm_get("general_profit"), 900 * 4096LL);
@@ -313,11 +316,20 @@ TEST_F(merge, max_page_sharing_bound)
 	EXPECT_EQ(n, ksm_wait_merged(n, 30));
 	EXPECT_EQ(5, ksm_get("pages_shared"));
 	EXPECT_EQ(5, ksm_get("pages_sharing"));
-	/* Changing it while pages are shared is refused. */
+	/*
+	 * Changing it, or merge_across_nodes, while pages are shared is
+	 * refused; setting the current value is not a change.
+	 */
 	EXPECT_EQ(-EBUSY, ksm_set("max_page_sharing", 256));
 	EXPECT_EQ(0, ksm_set("max_page_sharing", 2));
+	EXPECT_EQ(-EBUSY, ksm_set("merge_across_nodes", 0));
+	EXPECT_EQ(0, ksm_set("merge_across_nodes", 1));
 	EXPECT_EQ(0, ksm_set("run", 2));
 	EXPECT_EQ(0, ksm_set("max_page_sharing", 256));
+	EXPECT_EQ(0, ksm_set("merge_across_nodes", 0));
+	EXPECT_EQ(0, ksm_set("merge_across_nodes", 1));
+	EXPECT_EQ(0, ksm_get("stable_node_chains"));
+	EXPECT_EQ(0, ksm_get("stable_node_dups"));
 	EXPECT_TRUE(all_is(p, n, 0x66));
 	munmap(p, n * PG);
 	close(fd);
