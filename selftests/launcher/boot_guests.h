@@ -60,6 +60,23 @@ TEST_F_TIMEOUT(boot, init_marker, 500)
 	free(r.out);
 }
 
+/* A failing --guest-cmd: its status reaches kvmx, which exits with 5. */
+TEST_F_TIMEOUT(boot, guest_cmd_failure_status, 500)
+{
+	struct kvmx_result r;
+	const char *argv[] = { "run", "-k", self->kernel, "--dev",
+		variant->dev, "-m", "128", "-p", "quiet", "--guest-cmd",
+		"echo FAILING; exit 7", "--timeout", "400", NULL };
+
+	r = launcher_run(argv, NULL, NULL, 450);
+	launcher_dump(&r);
+	EXPECT_NE(NULL, strstr(r.out, "kvmx-guest: command exit status 7"));
+	EXPECT_NE(NULL, strstr(r.out,
+			       "kvmx: the guest command exited with status 7"));
+	EXPECT_EQ(5, r.status);
+	free(r.out);
+}
+
 /*
  * kvmx stat -1 while a guest runs: kvmx's debugfs (or KVM's, with
  * --upstream) shows the VM with a non-zero exit count.

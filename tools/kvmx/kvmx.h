@@ -25,6 +25,10 @@
 #define KVMX_EXIT_RESET		2	/* guest rebooted (reset, triple fault) */
 #define KVMX_EXIT_CRASH		3	/* guest state KVM could not run */
 #define KVMX_EXIT_TIMEOUT	4	/* --timeout expired */
+#define KVMX_EXIT_GUEST_CMD	5	/* --guest-cmd exited non-zero */
+
+/* Written by the built-in init: the --guest-cmd exit status (one byte). */
+#define KVMX_STATUS_PORT	0x501
 
 struct kvmx_net_opts {
 	bool enabled;
@@ -63,6 +67,7 @@ struct kvmx_vm {
 	pthread_cond_t wake;		/* a halted vCPU waits here */
 	pthread_t vcpu_thread;
 	volatile int exit_code;		/* -1 while the guest runs */
+	int guest_status;		/* -1 until KVMX_STATUS_PORT */
 	const struct kvmx_opts *opts;
 };
 

@@ -25,7 +25,7 @@
 #define KVMX_MAX_MEM_MIB	3072	/* RAM stays below the 32-bit hole */
 #define KVMX_MIN_MEM_MIB	32
 
-struct kvmx_vm kvm = { .exit_code = -1, .ram_fd = -1 };
+struct kvmx_vm kvm = { .exit_code = -1, .guest_status = -1, .ram_fd = -1 };
 
 /**
  * warnx_() - print one "kvmx: ..." line on stderr while the guest runs
@@ -85,12 +85,13 @@ static void usage(FILE *f)
 "      --ksm              guest RAM from /dev/kvmx-ksm, or KSM-advised\n"
 "      --dev PATH         KVM device (default /dev/kvmx, else /dev/kvm)\n"
 "      --guest-cmd CMD    built-in initramfs: run CMD, then power off\n"
+"                         (exit status 5 if CMD fails)\n"
 "      --timeout SECS     stop the guest after SECS (exit status 4)\n"
 "      --debug            log unhandled accesses and exits\n"
 "\n"
 "Console on stdio; type Ctrl-A x to stop the guest.\n"
 "Exit status: 0 guest powered off, 1 launcher error, 2 guest reset,\n"
-"3 guest crashed (KVM could not run it), 4 timeout.\n", f);
+"3 guest crashed (KVM could not run it), 4 timeout, 5 --guest-cmd failed.\n", f);
 }
 
 static unsigned long parse_num(const char *opt, const char *s,
@@ -230,7 +231,7 @@ static int run_main(int argc, char **argv)
 	size_t initrd_len = 0;
 	unsigned long host_mib;
 	char *cmdline;
-	int c;
+	int c, code;
 
 	while ((c = getopt_long(argc, argv, "k:i:p:m:c:n:h", lopts,
 				NULL)) != -1) {
@@ -323,7 +324,13 @@ static int run_main(int argc, char **argv)
 	kvm__init_vcpu();
 	term__init();
 	event__start();
-	return kvm__run_vcpu();
+	code = kvm__run_vcpu();
+	if (code == KVMX_EXIT_POWEROFF && o.guest_cmd && kvm.guest_status > 0) {
+		fprintf(stderr, "kvmx: the guest command exited with status %d\n",
+			kvm.guest_status);
+		return KVMX_EXIT_GUEST_CMD;
+	}
+	return code;
 }
 
 int main(int argc, char **argv)

@@ -2,7 +2,8 @@
 /*
  * The small board details Linux touches: the i8042 reset line (port 0x64
  * command 0xfe), the PCI reset control register (0xcf9), and the POST
- * delay port 0x80.  A reset ends the run with KVMX_EXIT_RESET.
+ * delay port 0x80.  A reset ends the run with KVMX_EXIT_RESET.  Port
+ * KVMX_STATUS_PORT takes the built-in init's --guest-cmd exit status.
  *
  * There is no keyboard controller behind port 0x64: status reads return
  * all ones like an empty ISA bus, which Linux's i8042 probe treats as "no
@@ -50,11 +51,21 @@ static void post_io(uint16_t port, uint8_t *data, int size, bool is_write,
 		data[0] = 0xff;
 }
 
+static void status_io(uint16_t port, uint8_t *data, int size, bool is_write,
+		      void *opaque)
+{
+	if (!is_write)
+		data[0] = 0xff;
+	else
+		kvm.guest_status = data[0];
+}
+
 /**
- * misc__init() - register the reset ports and port 0x80
+ * misc__init() - register the reset ports, port 0x80 and the status port
  */
 void misc__init(void)
 {
+	ioport__register(KVMX_STATUS_PORT, 1, status_io, NULL);
 	ioport__register(0x64, 1, i8042_io, NULL);
 	ioport__register(0xcf9, 1, rcr_io, NULL);
 	ioport__register(0x80, 1, post_io, NULL);
