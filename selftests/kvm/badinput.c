@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include "kvm_test.h"
 
 KVMT_VM_FIXTURE(bad);
@@ -29,12 +31,21 @@ TEST_F(bad, garbage_pointers)
 		KVM_GET_FPU, KVM_SET_FPU, KVM_GET_MSRS, KVM_SET_MSRS,
 		KVM_SET_CPUID2, KVM_INTERRUPT, KVM_GET_MP_STATE,
 		KVM_SET_MP_STATE, KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS,
+		KVM_GET_XSAVE, KVM_SET_XSAVE, KVM_GET_XSAVE2, KVM_GET_XCRS,
+		KVM_SET_XCRS, KVM_GET_DEBUGREGS, KVM_SET_DEBUGREGS,
+		KVM_SET_SIGNAL_MASK, KVM_TRANSLATE, KVM_SET_GUEST_DEBUG,
+		KVM_ENABLE_CAP, KVM_GET_CPUID2,
 	};
 	static const unsigned long vm_ioctls[] = {
-		KVM_SET_USER_MEMORY_REGION, KVM_IOEVENTFD,
+		KVM_SET_USER_MEMORY_REGION, KVM_IOEVENTFD, KVM_GET_DIRTY_LOG,
+		KVM_CLEAR_DIRTY_LOG, KVM_ENABLE_CAP,
+		KVM_REGISTER_COALESCED_MMIO, KVM_UNREGISTER_COALESCED_MMIO,
+		KVM_GET_CLOCK, KVM_SET_CLOCK,
 	};
 	static const unsigned long sys_ioctls[] = {
 		KVM_GET_MSR_INDEX_LIST, KVM_GET_SUPPORTED_CPUID,
+		KVM_GET_EMULATED_CPUID, KVM_GET_MSR_FEATURE_INDEX_LIST,
+		KVM_GET_MSRS,
 	};
 	unsigned int i;
 
@@ -210,6 +221,51 @@ TEST_F(bad, other_process)
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status))
 		TH_LOG("failed checks mask 0x%x", WEXITSTATUS(status));
+}
+
+/*
+ * Random contents for every state-setting ioctl added with dirty logging,
+ * XSAVE/XCRS/DEBUGREGS, guest debug, coalesced MMIO and the clock: any
+ * errno or success is fine, a splat or a hang is not.  The vCPU then
+ * still answers GET ioctls.
+ */
+TEST_F(bad, random_contents_for_state_ioctls)
+{
+	static const struct { int vm; unsigned long req; size_t len; } t[] = {
+		{ 0, KVM_SET_XSAVE, sizeof(struct kvm_xsave) },
+		{ 0, KVM_SET_XCRS, sizeof(struct kvm_xcrs) },
+		{ 0, KVM_SET_DEBUGREGS, sizeof(struct kvm_debugregs) },
+		{ 0, KVM_SET_GUEST_DEBUG, sizeof(struct kvm_guest_debug) },
+		{ 0, KVM_TRANSLATE, sizeof(struct kvm_translation) },
+		{ 0, KVM_ENABLE_CAP, sizeof(struct kvm_enable_cap) },
+		{ 1, KVM_ENABLE_CAP, sizeof(struct kvm_enable_cap) },
+		{ 1, KVM_REGISTER_COALESCED_MMIO,
+		  sizeof(struct kvm_coalesced_mmio_zone) },
+		{ 1, KVM_UNREGISTER_COALESCED_MMIO,
+		  sizeof(struct kvm_coalesced_mmio_zone) },
+		{ 1, KVM_SET_CLOCK, sizeof(struct kvm_clock_data) },
+	};
+	static uint8_t buf[8192];
+	struct kvm_regs regs;
+	unsigned int i, j, k;
+
+	srand(1234);
+	for (k = 0; k < 50; k++) {
+		for (i = 0; i < ARRAY_SIZE(t); i++) {
+			for (j = 0; j < t[i].len; j++)
+				buf[j] = rand();
+			/* Sometimes the flags words are zero. */
+			if (k & 1)
+				memset(buf, 0, 8);
+			ioctl(t[i].vm ? self->vm->fd : self->vcpu->fd,
+			      t[i].req, buf);
+		}
+	}
+	/* Off again, so the fixture's teardown has nothing to undo. */
+	memset(buf, 0, sizeof(struct kvm_guest_debug));
+	EXPECT_EQ(0, ioctl(self->vcpu->fd, KVM_SET_GUEST_DEBUG, buf));
+	EXPECT_EQ(0, kvmt_get_regs(self->vcpu, &regs));
+	EXPECT_EQ(0, ioctl(self->vcpu->fd, KVM_GET_XSAVE, buf));
 }
 
 TEST_HARNESS_MAIN
