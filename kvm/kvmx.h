@@ -26,6 +26,7 @@
 #define KVMX_MAX_MEMSLOTS	128
 #define KVMX_MAX_CPUID_ENTRIES	256
 #define KVMX_MAX_MSR_ENTRIES	256
+#define KVMX_MAX_MCE_BANKS	32
 /* Largest slot: 2^31 pages (8 TiB) as upstream's KVM_MEM_MAX_NR_PAGES. */
 #define KVMX_MEM_MAX_NR_PAGES	((1UL << 31) - 1)
 /*
@@ -235,7 +236,8 @@ struct kvmx_msrs {
 	u64 hwcr;
 	u64 ia32_bios_sign_id;
 	u64 amd_perf[8];
-	u64 mc_banks[4 * 10];
+	u64 mc_banks[4 * KVMX_MAX_MCE_BANKS];
+	u64 mcg_cap;
 };
 
 /**
@@ -254,6 +256,7 @@ struct kvmx_msrs {
  * @sigset: KVM_SET_SIGNAL_MASK: signals blocked during KVM_RUN
  * @sigset_active: @sigset applies
  * @guest_debug: KVM_SET_GUEST_DEBUG control (0 when not enabled)
+ * @triple_fault: KVM_X86_SET_MCE asked for a shutdown at the next KVM_RUN
  * @dbg_db: the debugger's DR0-DR3 (KVM_GUESTDBG_USE_HW_BP)
  * @dbg_dr7: the debugger's DR7 (KVM_GUESTDBG_USE_HW_BP)
  * @guest_fpu: guest FPU/XSAVE state, swapped in for KVM_RUN
@@ -291,6 +294,7 @@ struct kvmx_vcpu {
 	sigset_t sigset;
 	bool sigset_active;
 	u32 guest_debug;
+	bool triple_fault;
 	u64 dbg_db[4];
 	u64 dbg_dr7;
 	struct fpu_guest guest_fpu;
@@ -418,6 +422,11 @@ int kvmx_coalesced_unregister(struct kvmx_vm *vm,
 			      const struct kvm_coalesced_mmio_zone *zone);
 bool kvmx_coalesced_write(struct kvmx_vm *vm, bool pio, u64 addr,
 			  unsigned int len, u64 val);
+
+/* core/mce.c */
+int kvmx_mce_cap_supported(u64 __user *argp);
+long kvmx_mce_ioctl(struct kvmx_vcpu *vcpu, unsigned int ioctl,
+		    void __user *argp);
 
 /* core/stats.c */
 int kvmx_stats_fd(struct kvmx_vm *vm, struct kvmx_vcpu *vcpu);

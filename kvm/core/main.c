@@ -60,6 +60,8 @@ long kvmx_dev_check_extension(unsigned long ext)
 		return KVM_COALESCED_MMIO_PAGE_OFFSET;
 	case KVM_CAP_SYNC_REGS:
 		return KVMX_SYNC_FIELDS;
+	case KVM_CAP_MCE:
+		return KVMX_MAX_MCE_BANKS;
 	case KVM_CAP_SET_GUEST_DEBUG2:
 		return KVMX_GUESTDBG_SUPPORTED;
 	case KVM_CAP_XSAVE:
@@ -105,6 +107,8 @@ static long kvmx_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return KVMX_VCPU_MMAP_PAGES * PAGE_SIZE;
 	case KVM_GET_SUPPORTED_CPUID:
 		return kvmx_get_supported_cpuid(argp);
+	case KVM_X86_GET_MCE_CAP_SUPPORTED:
+		return kvmx_mce_cap_supported(argp);
 	case KVM_GET_EMULATED_CPUID:
 		return kvmx_get_emulated_cpuid(argp);
 	case KVM_GET_MSR_FEATURE_INDEX_LIST:

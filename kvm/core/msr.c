@@ -18,7 +18,7 @@
 #define KVMX_APIC_BASE_ENABLE	BIT_ULL(11)
 #define KVMX_APIC_BASE_VALID	(0xffffff000ULL | BIT_ULL(8) | BIT_ULL(10) | \
 				 BIT_ULL(11))
-#define KVMX_MCG_CAP		10	/* 10 banks, no extra features */
+#define KVMX_MCG_CAP		10	/* default: 10 banks, no extra features */
 #define KVMX_MTRR_CAP		(0x500 | 8)	/* WC, fixed, 8 variable */
 #define KVMX_NR_AMD_COUNTERS	4	/* legacy K7 counters, no PERFCTR_CORE */
 #define KVMX_CR4_PCE		BIT_ULL(8)
@@ -51,7 +51,7 @@ static u64 *kvmx_msr_slot(struct kvmx_vcpu *vcpu, u32 index)
 	if (index >= 0x200 && index < 0x210)
 		return &m->mtrr_var[index - 0x200];
 	if (index >= MSR_IA32_MC0_CTL &&
-	    index < MSR_IA32_MC0_CTL + 4 * KVMX_MCG_CAP)
+	    index < MSR_IA32_MC0_CTL + 4 * (m->mcg_cap & 0xff))
 		return &m->mc_banks[index - MSR_IA32_MC0_CTL];
 	if (index >= MSR_K7_EVNTSEL0 && index <= MSR_K7_PERFCTR3)
 		return &m->amd_perf[index - MSR_K7_EVNTSEL0];
@@ -93,6 +93,7 @@ void kvmx_msr_reset(struct kvmx_vcpu *vcpu)
 	vcpu->msr.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	vcpu->msr.ia32_bios_sign_id = 0x100000000ULL;
 	vcpu->msr.mcg_ctl = ~0ULL;
+	vcpu->msr.mcg_cap = KVMX_MCG_CAP;
 }
 
 /*
@@ -144,7 +145,7 @@ int kvmx_get_msr(struct kvmx_vcpu *vcpu, u32 index, u64 *data, bool host)
 		*data = KVMX_MTRR_CAP;
 		return 0;
 	case MSR_IA32_MCG_CAP:
-		*data = KVMX_MCG_CAP;
+		*data = vcpu->msr.mcg_cap;
 		return 0;
 	case MSR_IA32_PERF_STATUS:	/* read-only, unlike the list below */
 		*data = 0;

@@ -170,6 +170,14 @@ static int kvmx_vcpu_run(struct kvmx_vcpu *vcpu)
 	}
 
 	for (;;) {
+		if (unlikely(vcpu->triple_fault)) {
+			/* KVM_X86_SET_MCE: the guest could not take #MC. */
+			vcpu->triple_fault = false;
+			run->exit_reason = KVM_EXIT_SHUTDOWN;
+			vcpu->stats[KVMX_STAT_SHUTDOWN]++;
+			r = 0;
+			break;
+		}
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
 			vcpu->stats[KVMX_STAT_SIGNAL]++;
@@ -453,6 +461,9 @@ static long kvmx_vcpu_ioctl_locked(struct kvmx_vcpu *vcpu, unsigned int ioctl,
 	}
 	case KVM_GET_STATS_FD:
 		return kvmx_stats_fd(vcpu->vm, vcpu);
+	case KVM_X86_SETUP_MCE:
+	case KVM_X86_SET_MCE:
+		return kvmx_mce_ioctl(vcpu, ioctl, argp);
 	case KVM_ENABLE_CAP: {
 		struct kvm_enable_cap cap;
 
