@@ -43,6 +43,18 @@ static ssize_t run_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret;
 }
 
+/* An unsigned int knob: any value parses, nothing else does. */
+static ssize_t kvmx_ksm_store_uint(const char *buf, size_t count,
+				   unsigned int *knob)
+{
+	unsigned int val;
+
+	if (kstrtouint(buf, 10, &val))
+		return -EINVAL;
+	WRITE_ONCE(*knob, val);
+	return count;
+}
+
 static ssize_t pages_to_scan_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
@@ -53,12 +65,7 @@ static ssize_t pages_to_scan_store(struct kobject *kobj,
 				   struct kobj_attribute *attr,
 				   const char *buf, size_t count)
 {
-	unsigned int val;
-
-	if (kstrtouint(buf, 10, &val))
-		return -EINVAL;
-	WRITE_ONCE(kvmx_ksm.pages_to_scan, val);
-	return count;
+	return kvmx_ksm_store_uint(buf, count, &kvmx_ksm.pages_to_scan);
 }
 
 static ssize_t sleep_millisecs_show(struct kobject *kobj,
@@ -71,13 +78,11 @@ static ssize_t sleep_millisecs_store(struct kobject *kobj,
 				     struct kobj_attribute *attr,
 				     const char *buf, size_t count)
 {
-	unsigned int val;
+	ssize_t ret = kvmx_ksm_store_uint(buf, count,
+					  &kvmx_ksm.sleep_millisecs);
 
-	if (kstrtouint(buf, 10, &val))
-		return -EINVAL;
-	WRITE_ONCE(kvmx_ksm.sleep_millisecs, val);
 	kvmx_ksm_scan_wake();
-	return count;
+	return ret;
 }
 
 static ssize_t max_page_sharing_show(struct kobject *kobj,
@@ -165,12 +170,7 @@ static ssize_t stable_node_chains_prune_millisecs_store(struct kobject *kobj,
 							const char *buf,
 							size_t count)
 {
-	unsigned int val;
-
-	if (kstrtouint(buf, 10, &val))
-		return -EINVAL;
-	WRITE_ONCE(kvmx_ksm.prune_millisecs, val);
-	return count;
+	return kvmx_ksm_store_uint(buf, count, &kvmx_ksm.prune_millisecs);
 }
 
 static void kvmx_ksm_chain_figures(long *chains, long *dups)
