@@ -242,6 +242,23 @@ int kvmx_handle_rdpmc(struct kvmx_vcpu *vcpu, u64 next_rip)
 	return KVMX_EXIT_CONTINUE;
 }
 
+/* Copy @n indices of @list out as a struct kvm_msr_list. */
+static int kvmx_put_msr_list(struct kvm_msr_list __user *argp,
+			     const u32 *list, u32 n)
+{
+	struct kvm_msr_list l;
+
+	if (copy_from_user(&l, argp, sizeof(l)))
+		return -EFAULT;
+	if (put_user(n, &argp->nmsrs))
+		return -EFAULT;
+	if (l.nmsrs < n)
+		return -E2BIG;
+	if (copy_to_user(argp->indices, list, n * sizeof(*list)))
+		return -EFAULT;
+	return 0;
+}
+
 /**
  * kvmx_get_msr_index_list() - KVM_GET_MSR_INDEX_LIST
  * @argp: struct kvm_msr_list from userspace
@@ -251,19 +268,8 @@ int kvmx_handle_rdpmc(struct kvmx_vcpu *vcpu, u64 next_rip)
  */
 int kvmx_get_msr_index_list(struct kvm_msr_list __user *argp)
 {
-	struct kvm_msr_list l;
-	u32 n = ARRAY_SIZE(kvmx_msrs_to_save);
-
-	if (copy_from_user(&l, argp, sizeof(l)))
-		return -EFAULT;
-	if (put_user(n, &argp->nmsrs))
-		return -EFAULT;
-	if (l.nmsrs < n)
-		return -E2BIG;
-	if (copy_to_user(argp->indices, kvmx_msrs_to_save,
-			 sizeof(kvmx_msrs_to_save)))
-		return -EFAULT;
-	return 0;
+	return kvmx_put_msr_list(argp, kvmx_msrs_to_save,
+				 ARRAY_SIZE(kvmx_msrs_to_save));
 }
 
 /**
@@ -339,19 +345,8 @@ static int kvmx_get_feature_msr(u32 index, u64 *data)
  */
 int kvmx_get_msr_feature_index_list(struct kvm_msr_list __user *argp)
 {
-	struct kvm_msr_list l;
-	u32 n = ARRAY_SIZE(kvmx_feature_msrs);
-
-	if (copy_from_user(&l, argp, sizeof(l)))
-		return -EFAULT;
-	if (put_user(n, &argp->nmsrs))
-		return -EFAULT;
-	if (l.nmsrs < n)
-		return -E2BIG;
-	if (copy_to_user(argp->indices, kvmx_feature_msrs,
-			 sizeof(kvmx_feature_msrs)))
-		return -EFAULT;
-	return 0;
+	return kvmx_put_msr_list(argp, kvmx_feature_msrs,
+				 ARRAY_SIZE(kvmx_feature_msrs));
 }
 
 /**
